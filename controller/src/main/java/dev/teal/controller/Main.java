@@ -1,0 +1,7 @@
+package dev.teal.controller;
+
+public final class Main {
+    public static void main(String[] args) {
+        System.out.println("teal-controller");
+    }
+}
