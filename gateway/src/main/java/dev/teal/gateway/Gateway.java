@@ -3,6 +3,7 @@ package dev.teal.gateway;
 import dev.teal.gateway.admin.AdminServer;
 import dev.teal.gateway.config.ConfigException;
 import dev.teal.gateway.config.GatewayConfig;
+import dev.teal.gateway.config.Units;
 import dev.teal.gateway.listener.Transport;
 import dev.teal.gateway.metrics.GatewayMetrics;
 import dev.teal.gateway.proxy.ProxyContext;
@@ -188,8 +189,8 @@ public final class Gateway implements AutoCloseable {
     public void shutdown() {
         stopping = true;
         Duration delay = config.shutdown().preStopDelay();
-        LOG.atInfo().addKeyValue("preStopDelay", delay).addKeyValue("timeout", config.shutdown().timeout())
-                .log("shutdown started");
+        LOG.atInfo().addKeyValue("preStopDelay", Units.format(delay))
+                .addKeyValue("timeout", Units.format(config.shutdown().timeout())).log("shutdown started");
         sleep(delay.toMillis());
         Channel l = listener;
         if (l != null) {

@@ -24,7 +24,12 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        System.exit(run(args));
+        int code = run(args);
+        // the log appender is asynchronous: stop it so the last lines are written before the JVM exits
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
+            ctx.stop();
+        }
+        System.exit(code);
     }
 
     static int run(String[] args) throws Exception {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -25,12 +26,34 @@ import java.util.function.ToDoubleFunction;
 
 /** The Prometheus registry with JVM, process and Netty binders, and factories for the gateway's own meters. */
 public final class GatewayMetrics implements AutoCloseable {
+    /**
+     * promtool rejects a metric without help text, and some of Micrometer's binders (Netty's allocator) register
+     * meters without a description; this gives every such meter one derived from its name.
+     */
+    private static final MeterFilter DESCRIBE_ALL = new MeterFilter() {
+        @Override
+        public Meter.Id map(Meter.Id id) {
+            String d = id.getDescription();
+            if (d != null && !d.isBlank()) {
+                return id;
+            }
+            String what = id.getName().startsWith("netty.allocator") ? "Netty buffer allocator: " : "";
+            return new Meter.Id(id.getName(), Tags.of(id.getTags()), id.getBaseUnit(),
+                    what + id.getName().replace('.', ' '), id.getType());
+        }
+    };
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Counter reloadsApplied;
     private final Counter reloadsRejected;
 
     public GatewayMetrics() {
+        // two of Micrometer's names fail promtool's lint: process_cpu_time_ns_total (abbreviated unit) and
+        // system_cpu_count (a _count suffix on a gauge); process_cpu_usage and the JVM's own metrics cover them
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
+                        || id.getName().equals("system.cpu.count")))
+                .meterFilter(DESCRIBE_ALL);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
