@@ -1,0 +1,108 @@
+package dev.teal.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConfigParserTest {
+
+    @Test
+    void contractExampleParsesIntoTypedRecords() {
+        GatewayConfig c = ConfigParser.parse("""
+                listen: 0.0.0.0:8080          # proxy listener
+                admin: 127.0.0.1:9901
+                services:
+                  shop:
+                    hosts: [shop.example.com]
+                    active: blue
+                    drainTimeout: 30s
+                    colors:
+                      blue:  [127.0.0.1:9001, 127.0.0.1:9002]
+                      green: [127.0.0.1:9101]
+                """);
+        assertThat(c.listen()).isEqualTo(new HostPort("0.0.0.0", 8080));
+        ServiceConfig shop = c.services().get("shop");
+        assertThat(shop.hosts()).containsExactly("shop.example.com");
+        assertThat(shop.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(shop.colors().get("blue")).containsExactly(HostPort.parse("127.0.0.1:9001"), HostPort.parse("127.0.0.1:9002"));
+        assertThat(c.timeouts()).isEqualTo(Timeouts.DEFAULTS);
+        assertThat(c.limits()).isEqualTo(Limits.DEFAULTS);
+    }
+
+    @Test
+    void everyOptionalSectionParses() {
+        GatewayConfig c = ConfigParser.parse("""
+                listen: 127.0.0.1:0
+                admin: "[::1]:9901"
+                workers: 1
+                accessLog: true
+                timeouts: {connect: 500ms, response: 1m, clientIdle: 2m, upstreamIdle: 10s, header: 5s, body: 20s}
+                limits: {maxRequestLine: 4KiB, maxHeaderBytes: 32KiB, maxHeaders: 50, maxConnections: 1000}
+                upstream: {maxConnectionsPerEndpoint: 64, ejectAfterFailures: 5, ejectionTime: 1m, maxEjectedPercent: 30}
+                shutdown: {preStopDelay: 5s, timeout: 20s}
+                trustedProxies: [10.0.0.0/8, "::1"]
+                services:
+                  api:
+                    active: green
+                    maxBodySize: 1MiB
+                    maxInflight: 100
+                    healthCheck: {path: /ready, interval: 5s}
+                    colors: {blue: [], green: ["10.1.2.3:80"]}
+                """);
+        assertThat(c.admin()).isEqualTo(new HostPort("::1", 9901));
+        assertThat(c.timeouts().connect()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.limits().maxRequestLine()).isEqualTo(4096);
+        assertThat(c.upstream().maxEjectedPercent()).isEqualTo(30);
+        assertThat(c.shutdown().preStopDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.trustedProxies()).hasSize(2);
+        ServiceConfig api = c.services().get("api");
+        assertThat(api.isDefault()).isTrue();
+        assertThat(api.maxBodySize()).isEqualTo(1024 * 1024);
+        assertThat(api.healthCheck().path()).isEqualTo("/ready");
+        assertThat(api.healthCheck().timeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(api.colors().get("blue")).isEmpty();
+    }
+
+    @Test
+    void errorsNameThePathAndTheReason() {
+        assertError("services: {shop: {active: blue, colors: {blue: ['127.0.0.1:x']}}}",
+                "services.shop.colors.blue[0]: '127.0.0.1:x' has no numeric port");
+        assertError("services: {shop: {active: purple, colors: {blue: []}}}",
+                "services.shop: active: 'purple' is not one of the colors [blue]");
+        assertError("services: {shop: {active: blue, drainTimeout: 30, colors: {blue: []}}}",
+                "services.shop.drainTimeout: '30' is not a duration");
+        assertError("services: {shop: {active: blue, colours: {blue: []}}}",
+                "services.shop.colours: unknown key");
+        assertError("timeouts: {conect: 1s}\nservices: {}", "timeouts.conect: unknown key");
+        assertError("services: {shop: {active: Blue, colors: {Blue: []}}}",
+                "services.shop.colors.Blue: 'Blue' is not a valid color name");
+        assertError("services: {a: {hosts: [x.com], active: b, colors: {b: []}}, c: {hosts: [X.com], active: b, colors: {b: []}}}",
+                "host 'x.com' belongs to both 'a' and 'c'");
+        assertError("services: {a: {active: b, colors: {b: []}}, c: {active: b, colors: {b: []}}}",
+                "only one service may have no hosts");
+        assertError("listen: 127.0.0.1:9901\nadmin: 127.0.0.1:9901\nservices: {}", "admin must not be the proxy listener");
+        assertError("services: [1, 2]", "services: expected a mapping");
+        assertError("listen: [oops\nservices: {}", "not valid YAML");
+        assertError("", "the file is empty");
+        assertError("workers: 1000\nservices: {}", "workers: expected a whole number within 0..256");
+        assertError("services: {shop: {active: b, healthCheck: {path: 'no-slash'}, colors: {b: []}}}",
+                "healthCheck.path must start with '/'");
+    }
+
+    private static void assertError(String yaml, String expected) {
+        assertThatThrownBy(() -> ConfigParser.parse(yaml)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(expected);
+    }
+
+    @Test
+    void cidrMatchesAddressesInsideItsRange() throws Exception {
+        Cidr c = Cidr.parse("10.0.0.0/8");
+        assertThat(c.contains(java.net.InetAddress.getByName("10.200.3.4"))).isTrue();
+        assertThat(c.contains(java.net.InetAddress.getByName("11.0.0.1"))).isFalse();
+        assertThat(Cidr.parse("192.168.1.0/25").contains(java.net.InetAddress.getByName("192.168.1.200"))).isFalse();
+        assertThat(Cidr.parse("::1").contains(java.net.InetAddress.getByName("::1"))).isTrue();
+        assertThatThrownBy(() -> Cidr.parse("example.com")).isInstanceOf(ConfigException.class);
+    }
+}
