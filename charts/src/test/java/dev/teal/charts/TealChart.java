@@ -31,6 +31,7 @@ final class TealChart {
     static final Path DIR = Path.of("teal").toAbsolutePath();
     static final Path ALL_FEATURES_ON = testResource("all-features-on.yaml");
     static final ObjectMapper YAML = YAMLMapper.builder().build();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private TealChart() {}
 
@@ -89,6 +90,14 @@ final class TealChart {
     static JsonNode readYaml(Path file) {
         try {
             return YAML.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode readJson(Path file) {
+        try {
+            return JSON.readTree(Files.readString(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
