@@ -84,7 +84,8 @@ class RbacTest {
                 verbs("networking.k8s.io", "ingresses", "get", "list", "watch", "patch"),
                 verbs("coordination.k8s.io", "leases", "create"),
                 List.of(new Grant("coordination.k8s.io", "leases", "get", "teal-controller"),
-                        new Grant("coordination.k8s.io", "leases", "update", "teal-controller"))));
+                        new Grant("coordination.k8s.io", "leases", "update", "teal-controller"),
+                        new Grant("coordination.k8s.io", "leases", "patch", "teal-controller"))));
         assertThat(grants(TealChart.render(), "teal-controller")).noneMatch(g -> g.resource().startsWith("secrets"));
     }
 
