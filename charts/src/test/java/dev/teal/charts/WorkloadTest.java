@@ -2,6 +2,7 @@ package dev.teal.charts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.teal.gateway.config.Units;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -91,7 +92,8 @@ class WorkloadTest {
         for (String values : List.of("{}", "gateway: {config: {shutdown: {preStopDelay: 1500ms, timeout: 2m}}}")) {
             var manifests = TealChart.render(values);
             JsonNode shutdown = gatewayConfig(manifests).get("shutdown");
-            Duration sum = duration(shutdown.get("preStopDelay").asString()).plus(duration(shutdown.get("timeout").asString()));
+            // the gateway's own parser reads the durations, as it will in the pod
+            Duration sum = Units.duration(shutdown.get("preStopDelay").asString()).plus(Units.duration(shutdown.get("timeout").asString()));
             long grace = manifests.get(Deployment.class, "teal-gateway").getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
             assertThat(Duration.ofSeconds(grace)).as("values %s", values).isGreaterThan(sum);
             assertThat(container(manifests, "teal-gateway").getLifecycle())
@@ -220,18 +222,5 @@ class WorkloadTest {
         assertThat(probe).isNotNull();
         assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
         assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo(port);
-    }
-
-    /** The gateway's duration forms the schema allows: 500ms, 5s, 2m, 1h. */
-    private static Duration duration(String text) {
-        var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(text);
-        assertThat(m.matches()).as("duration %s", text).isTrue();
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
     }
 }
