@@ -1,0 +1,148 @@
+package dev.teal.charts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bin/kubectl-teal, run by bash with a stand-in {@code kubectl} first on PATH: the stand-in
+ * records each call's arguments and answers {@code get} with canned annotations, so the test
+ * sees the exact kubectl command lines the plugin runs.
+ */
+class KubectlTealTest {
+    private static final Path PLUGIN = Path.of("..", "bin", "kubectl-teal");
+    private static final String JSONPATH = "jsonpath={.metadata.annotations.teal\\.dev/active}{\"\\n\"}"
+            + "{.metadata.annotations.teal\\.dev/serving}{\"\\n\"}{.metadata.annotations.teal\\.dev/status}{\"\\n\"}";
+
+    private Path dir;
+    private Path calls;
+    private Path answer;
+
+    record Run(int exitCode, String stdout, String stderr, List<List<String>> kubectlCalls) {}
+
+    @BeforeEach
+    void fakeKubectl() throws IOException {
+        dir = Files.createTempDirectory("kubectl-teal");
+        calls = dir.resolve("calls");
+        answer = dir.resolve("answer");
+        Files.writeString(answer, "");
+        Path kubectl = dir.resolve("kubectl");
+        // one line per call, arguments separated by the ASCII unit separator
+        Files.writeString(kubectl, """
+                #!/usr/bin/env bash
+                { printf '%s\\037' "$@"; printf '\\n'; } >> "$FAKE_KUBECTL_CALLS"
+                if [[ $1 == get ]]; then cat "$FAKE_KUBECTL_ANSWER"; fi
+                """);
+        Files.setPosixFilePermissions(kubectl, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    @AfterEach
+    void deleteDir() {
+        TealChart.deleteRecursively(dir);
+    }
+
+    @Test
+    void pluginIsExecutable() {
+        assertThat(Files.isExecutable(PLUGIN)).isTrue();
+    }
+
+    @Test
+    void switchAnnotatesTheActiveColor() throws Exception {
+        Run run = run("switch", "shop", "green", "-n", "prod");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.kubectlCalls()).containsExactly(
+                List.of("annotate", "--namespace", "prod", "service", "shop", "teal.dev/active=green", "--overwrite"));
+        assertThat(run.stdout()).contains("kubectl teal status shop");
+    }
+
+    @Test
+    void switchWithoutNamespaceUsesTheContextsNamespace() throws Exception {
+        Run run = run("switch", "shop", "blue");
+        assertThat(run.kubectlCalls()).containsExactly(
+                List.of("annotate", "service", "shop", "teal.dev/active=blue", "--overwrite"));
+    }
+
+    @Test
+    void switchRejectsAColorThatIsNotADnsLabel() throws Exception {
+        for (String color : List.of("green;touch pwned", "$(touch pwned)", "Green", "green-", "")) {
+            Run run = run("switch", "shop", color);
+            assertThat(run.exitCode()).as("color %s", color).isEqualTo(2);
+            assertThat(run.stderr()).contains("is not a DNS label");
+            assertThat(run.kubectlCalls()).isEmpty();
+        }
+        assertThat(dir.resolve("pwned")).doesNotExist();
+    }
+
+    @Test
+    void switchRejectsABadServiceOrNamespace() throws Exception {
+        assertThat(run("switch", "shop/x", "green").exitCode()).isEqualTo(2);
+        assertThat(run("switch", "shop", "green", "-n", "a b").exitCode()).isEqualTo(2);
+        assertThat(run("switch", "shop", "green", "--kubeconfig=/tmp/x").exitCode()).isEqualTo(2);
+        assertThat(Files.exists(calls)).isFalse();
+    }
+
+    @Test
+    void statusPrintsActiveServingAndStatus() throws Exception {
+        Files.writeString(answer, "green\nblue\n{\"phase\":\"Switching\",\"serving\":\"blue\",\"message\":\"waiting for drain\"}\n");
+        Run run = run("status", "shop", "--namespace=prod");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.kubectlCalls()).containsExactly(
+                List.of("get", "--namespace", "prod", "service", "shop", "-o", JSONPATH));
+        assertThat(run.stdout()).contains("service:  shop", "active:   green", "serving:  blue", "\"phase\"", "Switching",
+                "waiting for drain");
+    }
+
+    @Test
+    void rollbackSwitchesToThePreviousServingColor() throws Exception {
+        Files.writeString(answer, "green\ngreen\n{\"phase\":\"Active\",\"serving\":\"green\",\"previous\":\"blue\"}\n");
+        Run run = run("rollback", "shop", "-n", "prod");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.kubectlCalls()).containsExactly(
+                List.of("get", "--namespace", "prod", "service", "shop", "-o", JSONPATH),
+                List.of("annotate", "--namespace", "prod", "service", "shop", "teal.dev/active=blue", "--overwrite"));
+    }
+
+    @Test
+    void rollbackRefusesWithoutAUsablePreviousColor() throws Exception {
+        for (String status : List.of("{\"phase\":\"Active\",\"serving\":\"green\"}",
+                "{\"phase\":\"Active\",\"serving\":\"green\",\"previous\":\"green\"}",
+                "{\"phase\":\"Active\",\"previous\":\"$(touch pwned)\"}")) {
+            Files.writeString(answer, "green\ngreen\n" + status + "\n");
+            Files.deleteIfExists(calls);
+            Run run = run("rollback", "shop");
+            assertThat(run.exitCode()).as("status %s", status).isEqualTo(2);
+            assertThat(run.kubectlCalls()).as("only the get").hasSize(1);
+        }
+        assertThat(dir.resolve("pwned")).doesNotExist();
+    }
+
+    private Run run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", PLUGIN.toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().put("PATH", dir + ":" + System.getenv("PATH"));
+        builder.environment().put("FAKE_KUBECTL_CALLS", calls.toString());
+        builder.environment().put("FAKE_KUBECTL_ANSWER", answer.toString());
+        builder.redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
+        Process process = builder.start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("kubectl-teal ended").isTrue();
+        List<List<String>> recorded = new ArrayList<>();
+        if (Files.exists(calls)) {
+            for (String line : Files.readAllLines(calls, StandardCharsets.UTF_8)) {
+                String[] parts = line.split("\u001f", -1);
+                recorded.add(List.of(parts).subList(0, parts.length - 1));
+            }
+        }
+        return new Run(process.exitValue(), Files.readString(dir.resolve("stdout")), Files.readString(dir.resolve("stderr")), recorded);
+    }
+}
