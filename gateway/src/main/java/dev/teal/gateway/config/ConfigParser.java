@@ -99,12 +99,16 @@ public final class ConfigParser {
         List<Cidr> trusted = root.optional("trustedProxies")
                 .map(t -> t.list(n -> n.build(() -> Cidr.parse(n.string())))).orElse(List.of());
 
-        Node servicesNode = root.required("services");
-        servicesNode.requireObject(null);
+        // optional: a settings-only file is what Kubernetes mode reads (services come from the cluster)
         Map<String, ServiceConfig> services = new LinkedHashMap<>();
-        for (String name : servicesNode.keys()) {
-            Node sn = servicesNode.required(name);
-            services.put(name, sn.build(() -> service(name, sn)));
+        java.util.Optional<Node> servicesNode = root.optional("services");
+        if (servicesNode.isPresent()) {
+            Node all = servicesNode.get();
+            all.requireObject(null);
+            for (String name : all.keys()) {
+                Node sn = all.required(name);
+                services.put(name, sn.build(() -> service(name, sn)));
+            }
         }
         return root.build(() -> new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream,
                 shutdown, trusted, services));

@@ -97,6 +97,12 @@ class ConfigParserTest {
     }
 
     @Test
+    void settingsOnlyFileHasNoServices() {
+        GatewayConfig c = ConfigParser.parse("listen: 0.0.0.0:8080\nadmin: 0.0.0.0:9901\n");
+        assertThat(c.services()).isEmpty();
+    }
+
+    @Test
     void cidrMatchesAddressesInsideItsRange() throws Exception {
         Cidr c = Cidr.parse("10.0.0.0/8");
         assertThat(c.contains(java.net.InetAddress.getByName("10.200.3.4"))).isTrue();
