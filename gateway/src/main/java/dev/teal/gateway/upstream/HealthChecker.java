@@ -2,7 +2,6 @@ package dev.teal.gateway.upstream;
 
 import dev.teal.gateway.config.HealthCheck;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -90,7 +89,8 @@ public final class HealthChecker implements AutoCloseable {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpClientCodec(), new ProbeHandler(Probe.this));
+                            ch.pipeline().addLast(new HttpClientCodec(),
+                                    new ProbeHandler(Probe.this, check.timeout().toMillis()));
                         }
                     });
         }
@@ -110,17 +110,8 @@ public final class HealthChecker implements AutoCloseable {
 
         private void probe() {
             ChannelFuture f = bootstrap.connect(endpoint.socketAddress());
-            Channel ch = f.channel();
-            ScheduledFuture<?> timeout = ch.eventLoop().schedule(() -> {
-                if (ch.isOpen()) {
-                    ch.close();
-                    result(false, "timeout");
-                }
-            }, check.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            ch.closeFuture().addListener(c -> timeout.cancel(false));
             f.addListener(cf -> {
                 if (!cf.isSuccess()) {
-                    timeout.cancel(false);
                     result(false, "connect failed");
                     return;
                 }
@@ -128,7 +119,7 @@ public final class HealthChecker implements AutoCloseable {
                 req.headers().set(HttpHeaderNames.HOST, endpoint.address().toString())
                         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                         .set(HttpHeaderNames.USER_AGENT, "teal-health-check");
-                ch.writeAndFlush(req);
+                f.channel().writeAndFlush(req);
             });
         }
 
@@ -155,39 +146,52 @@ public final class HealthChecker implements AutoCloseable {
         }
     }
 
+    /** One probe attempt on one connection; whatever happens first (answer, close, error, timeout) is its result. */
     private static final class ProbeHandler extends SimpleChannelInboundHandler<HttpObject> {
         private final Probe probe;
-        private boolean answered;
+        private final long timeoutMillis;
+        private boolean reported;
+        private ScheduledFuture<?> timeout;
 
-        ProbeHandler(Probe probe) {
+        ProbeHandler(Probe probe, long timeoutMillis) {
             this.probe = probe;
+            this.timeoutMillis = timeoutMillis;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            timeout = ctx.executor().schedule(() -> report(ctx, false, "timeout"), timeoutMillis, TimeUnit.MILLISECONDS);
+            ctx.fireChannelActive();
+        }
+
+        private void report(ChannelHandlerContext ctx, boolean ok, String why) {
+            if (reported) {
+                return;
+            }
+            reported = true;
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+            probe.result(ok, why);
+            ctx.close();
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-            if (msg instanceof HttpResponse r && !answered) {
-                answered = true;
+            if (msg instanceof HttpResponse r) {
                 int code = r.status().code();
-                probe.result(code >= 200 && code < 400, "status " + code);
-                ctx.close();
+                report(ctx, code >= 200 && code < 400, "status " + code);
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (!answered) {
-                answered = true;
-                probe.result(false, "closed without answer");
-            }
+            report(ctx, false, "closed without answer");
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (!answered) {
-                answered = true;
-                probe.result(false, cause.getClass().getSimpleName());
-            }
-            ctx.close();
+            report(ctx, false, cause.getClass().getSimpleName());
         }
     }
 }
