@@ -74,6 +74,9 @@ public final class Main {
                     .addKeyValue("error", e.getMessage()).log("cannot start: invalid configuration");
             return 2;
         }
+        // the handler is in place before anything starts, so a SIGTERM at any moment ends in a graceful stop (exit 0)
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        Signals.onTerminate(stopRequested::countDown);
         Gateway gateway;
         try {
             gateway = Gateway.start(config);
@@ -83,16 +86,11 @@ public final class Main {
         }
         ConfigFileWatcher watcher = file == null ? null
                 : new ConfigFileWatcher(file, content, gateway::apply, gateway::rejected);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runnable stop = () -> {
-            if (watcher != null) {
-                watcher.close();
-            }
-            gateway.shutdown();
-            stopped.countDown();
-        };
-        Signals.onTerminate(stop);
-        stopped.await();
+        stopRequested.await();
+        if (watcher != null) {
+            watcher.close();
+        }
+        gateway.shutdown();
         return 0;
     }
 

@@ -3,8 +3,8 @@ package dev.teal.gateway;
 import sun.misc.Signal;
 
 /**
- * SIGTERM/SIGINT start a graceful stop on a thread of their own, so the process can exit 0 afterwards (a plain
- * shutdown hook would exit 143). Falls back to a shutdown hook where signals cannot be handled.
+ * SIGTERM/SIGINT run {@code stop} (once) instead of ending the JVM, so the process can stop gracefully and exit 0
+ * (a plain shutdown hook would exit 143). Falls back to a shutdown hook where signals cannot be handled.
  */
 final class Signals {
     private Signals() {
@@ -18,7 +18,7 @@ final class Signals {
             public synchronized void run() {
                 if (!started) {
                     started = true;
-                    new Thread(stop, "teal-shutdown").start();
+                    new Thread(stop, "teal-signal").start();
                 }
             }
         };
