@@ -40,8 +40,8 @@ class TealControllerTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : closeLater) {
-            c.close();
+        for (int i = closeLater.size() - 1; i >= 0; i--) {
+            closeLater.get(i).close();
         }
         gateway.close();
     }

@@ -93,6 +93,9 @@ public final class WorkQueue implements AutoCloseable {
         } catch (KubernetesClientException e) {
             failed(key, "API server: " + (e.getCode() > 0 ? e.getCode() + " " : "") + e.getMessage());
         } catch (RuntimeException e) {
+            if (executor.isShutdown()) {
+                return;
+            }
             metrics.reconcileError();
             LOG.atError().setMessage("reconcile failed").addKeyValue("namespace", key.namespace())
                     .addKeyValue("service", key.name()).setCause(e).log();
@@ -101,6 +104,9 @@ public final class WorkQueue implements AutoCloseable {
     }
 
     private void failed(Key key, String reason) {
+        if (executor.isShutdown()) {
+            return; // stopped leading or closing: the interrupted reconcile is the next leader's to redo
+        }
         metrics.reconcileError();
         Duration delay = backoff(key);
         LOG.atWarn().setMessage("reconcile failed; will retry").addKeyValue("namespace", key.namespace())
