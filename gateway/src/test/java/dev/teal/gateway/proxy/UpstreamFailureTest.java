@@ -1,0 +1,259 @@
+package dev.teal.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.teal.gateway.testing.GatewayFixture;
+import dev.teal.gateway.testing.RawClient;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class UpstreamFailureTest {
+    private final GatewayFixture f = new GatewayFixture();
+
+    @AfterEach
+    void stop() throws Exception {
+        f.close();
+    }
+
+    /** A port on 127.0.0.1 where nothing listens. */
+    private static int deadPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A raw upstream that answers every connection with what {@code behavior} does. */
+    private ServerSocket rawUpstream(java.util.function.Consumer<Socket> behavior) throws Exception {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    new Thread(() -> behavior.accept(s)).start();
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        f.track(server);
+        return server;
+    }
+
+    private static void readHead(InputStream in) throws Exception {
+        int state = 0;
+        int c;
+        while ((c = in.read()) != -1) {
+            state = (c == '\r' || c == '\n') ? state + 1 : 0;
+            if (state == 4) {
+                return;
+            }
+        }
+    }
+
+    @Test
+    void connectFailureIsRetriedOnAnotherEndpointOfTheSameColor() throws Exception {
+        f.backend("blue", "blue");
+        f.start("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                services:
+                  shop:
+                    active: blue
+                    colors:
+                      blue: [127.0.0.1:%d, ${blue}]
+                """.formatted(deadPort()));
+        for (int i = 0; i < 20; i++) {
+            assertThat(f.get("/").statusCode()).isEqualTo(200);
+        }
+        assertThat(f.gateway().metrics().scrape())
+                .containsPattern("teal_upstream_errors_total\\{color=\"blue\",kind=\"connect\",service=\"shop\",} [1-9]");
+    }
+
+    @Test
+    void endpointThatKeepsFailingIsEjectedAndSkipped() throws Exception {
+        f.backend("blue", "blue");
+        f.start("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                upstream: {ejectAfterFailures: 2, ejectionTime: 30s}
+                services:
+                  shop:
+                    active: blue
+                    colors:
+                      blue: [127.0.0.1:%d, ${blue}]
+                """.formatted(deadPort()));
+        for (int i = 0; i < 30; i++) {
+            f.get("/");
+        }
+        assertThat(f.adminGet("/status").body()).contains("\"ejected\":true");
+    }
+
+    @Test
+    void allEndpointsDownGives502WithAShortPlainBody() throws Exception {
+        f.start("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                services:
+                  shop:
+                    active: blue
+                    colors:
+                      blue: [127.0.0.1:%d]
+                """.formatted(deadPort()));
+        var r = f.get("/");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body()).isEqualTo("upstream connect failed\n");
+        assertThat(r.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
+    }
+
+    @Test
+    void upstreamThatNeverAnswersGives504AfterTheResponseTimeout() throws Exception {
+        rawUpstream(s -> {
+            try {
+                readHead(s.getInputStream());
+                Thread.sleep(30_000);
+            } catch (Exception e) {
+                // the gateway closed it
+            }
+        });
+        ServerSocket silent = rawUpstream(s -> {
+            try {
+                readHead(s.getInputStream());
+                s.getInputStream().read();
+            } catch (Exception e) {
+                // closed
+            }
+        });
+        f.start("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                timeouts: {response: 300ms}
+                services:
+                  shop:
+                    active: blue
+                    colors:
+                      blue: [127.0.0.1:%d]
+                """.formatted(silent.getLocalPort()));
+        var r = f.get("/");
+        assertThat(r.statusCode()).isEqualTo(504);
+        assertThat(r.body()).isEqualTo("upstream timed out\n");
+    }
+
+    @Test
+    void upstreamSendingGarbageGives502() throws Exception {
+        ServerSocket garbage = rawUpstream(s -> {
+            try (s) {
+                readHead(s.getInputStream());
+                OutputStream out = s.getOutputStream();
+                out.write("NOT HTTP AT ALL\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                s.getInputStream().read();
+            } catch (Exception e) {
+                // closed
+            }
+        });
+        f.start("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                services:
+                  shop:
+                    active: blue
+                    colors:
+                      blue: [127.0.0.1:%d]
+                """.formatted(garbage.getLocalPort()));
+        assertThat(f.get("/").statusCode()).isEqualTo(502);
+    }
+
+    @Test
+    void upstreamResettingMidResponseClosesTheClientConnection() throws Exception {
+        ServerSocket cut = rawUpstream(s -> {
+            try {
+                readHead(s.getInputStream());
+                OutputStream out = s.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                s.setSoLinger(true, 0);
+                s.close();
+            } catch (Exception e) {
+                // done
+            }
+        });
+        f.start("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                services:
+                  shop:
+                    active: blue
+                    colors:
+                      blue: [127.0.0.1:%d]
+                """.formatted(cut.getLocalPort()));
+        try (RawClient c = new RawClient(f.gateway().proxyPort())) {
+            c.send("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+            RawClient.Response r = c.read(); // reads what came until the gateway closed
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body().length).isLessThan(1000); // a truncated answer must not look whole:
+            assertThat(c.isClosedByPeer(5000)).isTrue(); // the connection is closed, not kept alive
+        }
+    }
+
+    @Test
+    void closedPooledConnectionIsNotUsedAndTheNextRequestSucceeds() throws Exception {
+        AtomicInteger served = new AtomicInteger();
+        ServerSocket oneShot = rawUpstream(s -> {
+            try (s) {
+                readHead(s.getInputStream());
+                OutputStream out = s.getOutputStream();
+                // answers keep-alive, then closes the connection right away
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                served.incrementAndGet();
+            } catch (Exception e) {
+                // done
+            }
+        });
+        f.start("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                services:
+                  shop:
+                    active: blue
+                    colors:
+                      blue: [127.0.0.1:%d]
+                """.formatted(oneShot.getLocalPort()));
+        for (int i = 0; i < 10; i++) {
+            assertThat(f.get("/").statusCode()).isEqualTo(200);
+            int want = i + 1;
+            await().atMost(Duration.ofSeconds(5)).until(() -> served.get() >= want);
+        }
+    }
+
+    @Test
+    void serviceWithoutHealthyEndpointGives503() throws Exception {
+        f.backend("blue", "blue");
+        f.start("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                services:
+                  shop:
+                    active: blue
+                    healthCheck: {path: /healthz, interval: 100ms, timeout: 500ms, unhealthyThreshold: 1}
+                    colors:
+                      blue: [${blue}]
+                """);
+        f.backend("blue").setHealthy(false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> f.get("/").statusCode() == 503);
+        assertThat(f.get("/").body()).isEqualTo("no healthy endpoint\n");
+        f.backend("blue").setHealthy(true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> f.get("/").statusCode() == 200);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.teal.gateway.testing;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
+import io.netty.util.ResourceLeakDetectorFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+
+/**
+ * Fails a test class when Netty reports a leaked buffer. Installed before any buffer class loads (as a launcher
+ * session listener) so every detector reports here; tests run with {@code -Dio.netty.leakDetection.level=paranoid}.
+ */
+public final class LeakGuard implements LauncherSessionListener, AfterAllCallback {
+    private static final List<String> LEAKS = new ArrayList<>();
+
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
+            @Override
+            public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval, long maxActive) {
+                return new ResourceLeakDetector<>(resource, samplingInterval) {
+                    @Override
+                    protected void reportTracedLeak(String resourceType, String records) {
+                        record(resourceType + records);
+                    }
+
+                    @Override
+                    protected void reportUntracedLeak(String resourceType) {
+                        record(resourceType);
+                    }
+                };
+            }
+        });
+    }
+
+    private static synchronized void record(String leak) {
+        LEAKS.add(leak);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        // leaks are found when a leaked buffer is collected and a later allocation polls the detector's queue
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            for (int k = 0; k < 200; k++) {
+                ByteBuf b = ByteBufAllocator.DEFAULT.directBuffer(64);
+                b.release();
+                ByteBuf h = ByteBufAllocator.DEFAULT.heapBuffer(64);
+                h.release();
+            }
+        }
+        synchronized (LeakGuard.class) {
+            if (!LEAKS.isEmpty()) {
+                String first = LEAKS.get(0);
+                int n = LEAKS.size();
+                LEAKS.clear();
+                throw new AssertionError(n + " Netty buffer leak(s) reported; first: " + first);
+            }
+        }
+    }
+}
