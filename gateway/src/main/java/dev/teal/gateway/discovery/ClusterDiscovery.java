@@ -99,9 +99,12 @@ public final class ClusterDiscovery implements AutoCloseable {
     private <T extends HasMetadata> SharedIndexInformer<T> informer(Informable<T> source) {
         SharedIndexInformer<T> informer = source.runnableInformer(RESYNC_MILLIS);
         informer.exceptionHandler((started, error) -> {
+            if (closed) {
+                return false;
+            }
             LOG.atWarn().addKeyValue("kind", informer.getApiTypeClass().getSimpleName())
                     .addKeyValue("error", String.valueOf(error.getMessage())).log("watch failed; retrying");
-            return !closed;
+            return true;
         });
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override

@@ -131,8 +131,9 @@ public final class ServiceMapBuilder {
                 }
                 String prefix = ns + "/" + name + "-";
                 slicesByService.keySet().stream().filter(k -> k.startsWith(prefix))
+                        .filter(k -> (ns + "/" + name).equals(owningFront(k, fronts.keySet())))
                         .map(k -> k.substring(prefix.length())).filter(ServiceMapBuilder::isColor)
-                        .filter(c -> !fronts.containsKey(ns + "/" + name + "-" + c)).sorted().forEach(colors::add);
+                        .sorted().forEach(colors::add);
                 String portName = frontPortName(front, portOf.get(e.getKey()));
                 Map<String, List<HostPort>> endpoints = new LinkedHashMap<>();
                 for (String color : colors) {
@@ -151,6 +152,23 @@ public final class ServiceMapBuilder {
             }
         }
         return new Result(out, origins);
+    }
+
+    /**
+     * The front Service a color Service {@code ns/<front>-<color>} belongs to: the longest front name that prefixes
+     * it ({@code shop-api-blue} is {@code shop-api}'s blue, not {@code shop}'s "api-blue"); null if it is a front.
+     */
+    private static String owningFront(String colorService, Set<String> fronts) {
+        if (fronts.contains(colorService)) {
+            return null;
+        }
+        String best = null;
+        for (String f : fronts) {
+            if (colorService.startsWith(f + "-") && (best == null || f.length() > best.length())) {
+                best = f;
+            }
+        }
+        return best;
     }
 
     private boolean ours(Ingress i) {
