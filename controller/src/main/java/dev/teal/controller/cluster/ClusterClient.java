@@ -61,9 +61,12 @@ public final class ClusterClient {
 
     /** Ready endpoints (EndpointSlice {@code conditions.ready}; unset counts as ready, as Kubernetes defines it). */
     public int readyEndpoints(String namespace, String serviceName) {
+        // an endpoint is an address with the slice's ports (pods have their own addresses; tests share 127.0.0.1)
         Set<String> ready = new HashSet<>();
         for (EndpointSlice slice : slicesOf(namespace, serviceName)) {
-            ReadyEndpoints.of(slice).forEach(ready::add);
+            String ports = slice.getPorts() == null ? "" : slice.getPorts().stream()
+                    .map(p -> String.valueOf(p.getPort())).sorted().toList().toString();
+            ReadyEndpoints.of(slice).forEach(a -> ready.add(a + ports));
         }
         return ready.size();
     }

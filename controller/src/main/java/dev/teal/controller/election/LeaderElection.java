@@ -117,6 +117,9 @@ public final class LeaderElection implements AutoCloseable {
     }
 
     private void newLeader(String who) {
+        if (who == null) {
+            return; // the Lease was released
+        }
         LOG.atInfo().setMessage("leader is " + who).addKeyValue("identity", identity).addKeyValue("leader", who)
                 .log();
     }
