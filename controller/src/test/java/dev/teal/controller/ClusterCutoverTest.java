@@ -209,6 +209,7 @@ class ClusterCutoverTest {
         await().atMost(WAIT).until(() -> replicas("shop-blue") == 0);
         assertThat(Instant.now()).isAfterOrEqualTo(confirmed.plusSeconds(2));
         assertThat(replicas("shop-green")).isEqualTo(2);
+        await().atMost(WAIT).until(() -> !cluster.events("ScaledDown").isEmpty()); // recorded right after scaling
         assertThat(cluster.events("ScaledDown")).singleElement()
                 .satisfies(e -> assertThat(e.getMessage()).contains("shop-blue"));
     }
