@@ -23,7 +23,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class ClusterMode {
     static final String DEFAULTS = "listen: 0.0.0.0:8080\nadmin: 0.0.0.0:9901\nservices: {}\n";
-    public static final String USAGE = "java -jar teal-gateway.jar --kubernetes [--namespace NS] [--config FILE]"
+    public static final String USAGE = "       java -jar teal-gateway.jar --kubernetes [--namespace NS] [--config FILE]"
             + " [--snapshot-file PATH] [--ingress-class teal] [--publish-service NS/NAME]";
 
     private ClusterMode() {
@@ -52,6 +52,10 @@ public final class ClusterMode {
             String flag = args[i];
             if (flag.equals("--kubernetes")) {
                 continue;
+            }
+            if (!java.util.Set.of("--namespace", "--config", "--snapshot-file", "--ingress-class",
+                    "--publish-service").contains(flag)) {
+                throw new IllegalArgumentException("unknown argument '" + flag + "'");
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(flag + " needs a value");
