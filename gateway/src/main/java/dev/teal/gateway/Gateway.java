@@ -83,10 +83,17 @@ public final class Gateway implements AutoCloseable {
 
     /** Binds both listeners and applies the configuration; on failure everything started is stopped again. */
     public static Gateway start(GatewayConfig config) throws InterruptedException {
+        return start(config, "file");
+    }
+
+    /**
+     * As {@link #start(GatewayConfig)}, with the mode {@code /status} reports ({@code file} or {@code kubernetes}).
+     */
+    public static Gateway start(GatewayConfig config, String mode) throws InterruptedException {
         Gateway g = new Gateway(Objects.requireNonNull(config));
         try {
             g.router.apply(null, config);
-            g.admin = AdminServer.bind(config.admin(), g.transport, g.router, g.metrics, g::isReady, "file",
+            g.admin = AdminServer.bind(config.admin(), g.transport, g.router, g.metrics, g::isReady, mode,
                     name -> g.statusExtras.apply(name));
             g.listener = new ServerBootstrap().group(g.workers).channel(g.transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 4096)

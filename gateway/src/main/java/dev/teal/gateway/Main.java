@@ -5,6 +5,8 @@ import dev.teal.gateway.config.ConfigFileWatcher;
 import dev.teal.gateway.config.ConfigParser;
 import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.demo.Demo;
+import dev.teal.gateway.discovery.ClusterGateway;
+import dev.teal.gateway.discovery.ClusterMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -39,6 +41,9 @@ public final class Main {
                 seconds = Integer.parseInt(args[2]);
             }
             return Demo.run(seconds, System.out);
+        }
+        if (java.util.Arrays.asList(args).contains("--kubernetes")) {
+            return runInCluster(args);
         }
         Path file = null;
         for (int i = 0; i < args.length; i++) {
@@ -94,13 +99,31 @@ public final class Main {
         return 0;
     }
 
+    /** Cluster mode (see {@link ClusterMode}): services come from the cluster; SIGTERM stops gracefully. */
+    private static int runInCluster(String[] args) throws InterruptedException {
+        ClusterGateway cluster;
+        try {
+            cluster = ClusterMode.start(args);
+        } catch (IllegalArgumentException | ConfigException e) {
+            return usage(e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Signals.onTerminate(() -> {
+            cluster.shutdown();
+            stopped.countDown();
+        });
+        stopped.await();
+        return 0;
+    }
+
     private static int usage(String problem) {
         if (problem != null) {
             System.err.println("teal-gateway: " + problem);
         }
         System.err.println("""
                 usage: java -jar teal-gateway.jar [--config FILE]      standalone (embedded default without --config)
-                       java -jar teal-gateway.jar demo [--seconds N]   live demo: two backends, load, switches""");
+                       java -jar teal-gateway.jar demo [--seconds N]   live demo: two backends, load, switches
+                       """ + ClusterMode.USAGE + "   cluster mode");
         return problem == null ? 0 : 2;
     }
 }

@@ -1,0 +1,237 @@
+package dev.teal.gateway.discovery;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerStatus;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.AnyNamespaceable;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Informers on Ingresses, Services and EndpointSlices; after every change, once all of them have listed, the service
+ * map is rebuilt and handed to {@code onChange} when it differs from the last one. Informers retry for ever when the
+ * API server cannot be reached and relist when a watch expires ({@code 410 Gone}); what they hold meanwhile stays,
+ * and so does the gateway's routing.
+ *
+ * <p>With a publish Service ({@code namespace/name}) it also writes that Service's address into
+ * {@code status.loadBalancer} of every Ingress of its class, as ingress controllers conventionally do.
+ */
+public final class ClusterDiscovery implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterDiscovery.class);
+    private static final long RESYNC_MILLIS = 5 * 60_000L;
+
+    private final KubernetesClient client;
+    private final String ingressClass;
+    private final String publishNamespace;
+    private final String publishName;
+    private final Consumer<ServiceMapBuilder.Result> onChange;
+    private final ServiceMapBuilder builder;
+    private final ExecutorService executor;
+    private final AtomicBoolean rebuildQueued = new AtomicBoolean();
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final SharedIndexInformer<Ingress> ingresses;
+    private final SharedIndexInformer<Service> services;
+    private final SharedIndexInformer<EndpointSlice> slices;
+    private final SharedIndexInformer<Service> publish;
+    private volatile ServiceMapBuilder.Result last;
+    private volatile boolean closed;
+
+    /**
+     * @param namespace      the namespace to follow, or null for all
+     * @param publishService {@code namespace/name} of the gateway's Service, or null to leave Ingress status alone
+     * @param onChange       receives each new service map; throwing refuses it (it is offered again on the next change)
+     */
+    public ClusterDiscovery(KubernetesClient client, String namespace, String ingressClass, String publishService,
+                            Consumer<ServiceMapBuilder.Result> onChange) {
+        this.client = client;
+        this.ingressClass = ingressClass;
+        this.onChange = onChange;
+        this.builder = new ServiceMapBuilder(ingressClass, w -> LOG.atWarn().addKeyValue("detail", w)
+                .log("cluster object skipped"));
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "teal-discovery");
+            t.setDaemon(true);
+            return t;
+        });
+        this.ingresses = informer(scope(client.network().v1().ingresses(), namespace));
+        this.services = informer(scope(client.services(), namespace));
+        this.slices = informer(scope(client.discovery().v1().endpointSlices(), namespace));
+        if (publishService != null) {
+            int slash = publishService.indexOf('/');
+            if (slash <= 0 || slash == publishService.length() - 1) {
+                throw new IllegalArgumentException("--publish-service must be NAMESPACE/NAME, not '"
+                        + publishService + "'");
+            }
+            publishNamespace = publishService.substring(0, slash);
+            publishName = publishService.substring(slash + 1);
+            publish = informer(client.services().inNamespace(publishNamespace).withName(publishName));
+        } else {
+            publishNamespace = null;
+            publishName = null;
+            publish = null;
+        }
+    }
+
+    private static <T, L, R> Informable<T> scope(MixedOperation<T, L, ?> op, String namespace) {
+        return namespace == null ? ((AnyNamespaceable<? extends Informable<T>>) op).inAnyNamespace()
+                : (Informable<T>) op.inNamespace(namespace);
+    }
+
+    private <T extends HasMetadata> SharedIndexInformer<T> informer(Informable<T> source) {
+        SharedIndexInformer<T> informer = source.runnableInformer(RESYNC_MILLIS);
+        informer.exceptionHandler((started, error) -> {
+            if (closed) {
+                return false;
+            }
+            LOG.atWarn().addKeyValue("kind", informer.getApiTypeClass().getSimpleName())
+                    .addKeyValue("error", String.valueOf(error.getMessage())).log("watch failed; retrying");
+            return true;
+        });
+        informer.addEventHandler(new ResourceEventHandler<T>() {
+            @Override
+            public void onAdd(T obj) {
+                changed();
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                changed();
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                changed();
+            }
+        });
+        informers.add(informer);
+        return informer;
+    }
+
+    /** Starts every informer; the future completes once all have listed (never, while the API is unreachable). */
+    public CompletableFuture<Void> start() {
+        CompletableFuture<?>[] synced = informers.stream().map(i -> i.start().toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(synced).thenRun(this::changed);
+    }
+
+    /** Whether every informer has listed at least once. */
+    public boolean synced() {
+        return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    /** The last service map handed on, or null. */
+    public ServiceMapBuilder.Result last() {
+        return last;
+    }
+
+    private void changed() {
+        if (!closed && rebuildQueued.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::rebuild);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                rebuildQueued.set(false);
+            }
+        }
+    }
+
+    private void rebuild() {
+        rebuildQueued.set(false);
+        if (closed || !synced()) {
+            return; // a partial view (say, Services without their slices) would route to nothing
+        }
+        ServiceMapBuilder.Result next = builder.build(ingresses.getStore().list(), services.getStore().list(),
+                slices.getStore().list());
+        ServiceMapBuilder.Result prev = last;
+        if (prev == null || !prev.equals(next)) {
+            try {
+                onChange.accept(next);
+                last = next;
+            } catch (RuntimeException e) {
+                LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage()))
+                        .log("cluster state refused; keeping the running routing");
+            }
+        }
+        publishAddress();
+    }
+
+    private void publishAddress() {
+        if (publish == null) {
+            return;
+        }
+        List<IngressLoadBalancerIngress> want = address(publish.getStore().list().stream()
+                .filter(s -> publishName.equals(s.getMetadata().getName())
+                        && publishNamespace.equals(s.getMetadata().getNamespace()))
+                .findFirst().orElse(null));
+        if (want.isEmpty()) {
+            return;
+        }
+        for (Ingress i : ingresses.getStore().list()) {
+            if (i.getSpec() == null || !ingressClass.equals(i.getSpec().getIngressClassName())) {
+                continue;
+            }
+            List<IngressLoadBalancerIngress> have = i.getStatus() == null || i.getStatus().getLoadBalancer() == null
+                    ? List.of() : i.getStatus().getLoadBalancer().getIngress();
+            if (Objects.equals(have, want)) {
+                continue;
+            }
+            try {
+                client.network().v1().ingresses().inNamespace(i.getMetadata().getNamespace())
+                        .withName(i.getMetadata().getName()).editStatus(x -> {
+                            x.setStatus(new IngressStatus(new IngressLoadBalancerStatus(want)));
+                            return x;
+                        });
+            } catch (KubernetesClientException e) {
+                LOG.atWarn().addKeyValue("ingress", i.getMetadata().getNamespace() + "/" + i.getMetadata().getName())
+                        .addKeyValue("code", e.getCode()).log("cannot write Ingress status");
+            }
+        }
+    }
+
+    /** The publish Service's address: its load balancer, else its external IPs, else its cluster IP. */
+    static List<IngressLoadBalancerIngress> address(Service s) {
+        List<IngressLoadBalancerIngress> out = new ArrayList<>();
+        if (s == null) {
+            return out;
+        }
+        if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null
+                && s.getStatus().getLoadBalancer().getIngress() != null) {
+            s.getStatus().getLoadBalancer().getIngress().forEach(lb -> out.add(new IngressLoadBalancerIngressBuilder()
+                    .withIp(lb.getIp()).withHostname(lb.getHostname()).build()));
+        }
+        if (out.isEmpty() && s.getSpec() != null && s.getSpec().getExternalIPs() != null) {
+            s.getSpec().getExternalIPs().forEach(ip -> out.add(new IngressLoadBalancerIngressBuilder().withIp(ip)
+                    .build()));
+        }
+        if (out.isEmpty() && s.getSpec() != null && s.getSpec().getClusterIP() != null
+                && !"None".equals(s.getSpec().getClusterIP())) {
+            out.add(new IngressLoadBalancerIngressBuilder().withIp(s.getSpec().getClusterIP()).build());
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        informers.forEach(SharedIndexInformer::stop);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.teal.gateway.discovery;
+
+import dev.teal.gateway.Gateway;
+import dev.teal.gateway.config.ConfigException;
+import dev.teal.gateway.config.GatewayConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A gateway that follows the cluster: the running {@link Gateway} (its services from the cluster), the
+ * {@link ClusterDiscovery} that feeds it, and the {@link SnapshotFile} it falls back on. Ready once it has a routing
+ * snapshot (from the cluster or the file), whether or not the API server can be reached.
+ */
+public final class ClusterGateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterGateway.class);
+
+    /**
+     * @param base           listeners, timeouts and limits (services are replaced by the cluster's)
+     * @param namespace      the namespace to follow, or null for all
+     * @param ingressClass   the IngressClass whose Ingresses are served
+     * @param publishService {@code namespace/name} whose address goes into Ingress status, or null
+     * @param snapshotFile   where the last-known-good service map is kept
+     * @param syncTimeout    how long start waits for the first list before it serves from the snapshot file
+     */
+    public record Settings(GatewayConfig base, String namespace, String ingressClass, String publishService,
+                           Path snapshotFile, Duration syncTimeout) {
+    }
+
+    private final Gateway gateway;
+    private final ClusterDiscovery discovery;
+    private final SnapshotFile snapshot;
+    private volatile Map<String, ServiceMapBuilder.Origin> origins = Map.of();
+
+    private ClusterGateway(Gateway gateway, ClusterDiscovery discovery, SnapshotFile snapshot) {
+        this.gateway = gateway;
+        this.discovery = discovery;
+        this.snapshot = snapshot;
+    }
+
+    /**
+     * Starts the gateway on the snapshot file's services (none if there is no file), then follows the cluster. Waits
+     * up to {@code syncTimeout} for the first full view of the cluster; when the API server cannot be reached it keeps
+     * serving the snapshot and catches up once it can.
+     */
+    public static ClusterGateway start(KubernetesClient client, Settings settings) throws InterruptedException {
+        SnapshotFile file = new SnapshotFile(settings.snapshotFile());
+        ServiceMapBuilder.Result saved = null;
+        try {
+            saved = file.load();
+        } catch (ConfigException e) {
+            LOG.atWarn().addKeyValue("file", settings.snapshotFile()).addKeyValue("error", e.getMessage())
+                    .log("snapshot ignored");
+        }
+        GatewayConfig initial = settings.base().withServices(saved == null ? Map.of() : saved.services());
+        Gateway gateway = Gateway.start(initial, "kubernetes");
+        gateway.refuseAdminSwitch();
+        gateway.setReady(false);
+        ClusterGateway[] self = new ClusterGateway[1];
+        ClusterDiscovery discovery;
+        try {
+            discovery = new ClusterDiscovery(client, settings.namespace(), settings.ingressClass(),
+                    settings.publishService(), r -> self[0].apply(r));
+        } catch (RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+        ClusterGateway cg = new ClusterGateway(gateway, discovery, file);
+        self[0] = cg;
+        if (saved != null) {
+            cg.origins = saved.origins();
+        }
+        gateway.setStatusExtras(name -> {
+            ServiceMapBuilder.Origin o = cg.origins.get(name);
+            return o == null ? null : Map.of("kubernetes", o.toStatus());
+        });
+        CompletableFuture<Void> synced = discovery.start();
+        try {
+            synced.get(settings.syncTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.atWarn().addKeyValue("waited", settings.syncTimeout())
+                    .addKeyValue("snapshot", saved == null ? "none" : settings.snapshotFile().toString())
+                    .addKeyValue("services", saved == null ? 0 : saved.services().size())
+                    .log("API server not reachable at start; serving the last-known-good snapshot until it is");
+        }
+        if (saved != null) {
+            gateway.setReady(true); // readiness means "has a routing snapshot", not "API server reachable"
+        }
+        return cg;
+    }
+
+    private synchronized void apply(ServiceMapBuilder.Result result) {
+        try {
+            gateway.apply(gateway.config().withServices(result.services()));
+        } catch (ConfigException e) {
+            gateway.rejected(e);
+            throw e;
+        }
+        origins = result.origins();
+        gateway.setReady(true);
+        try {
+            snapshot.save(result, Clock.systemUTC().instant());
+        } catch (IOException | RuntimeException e) {
+            LOG.atWarn().addKeyValue("file", snapshot.path()).addKeyValue("error", String.valueOf(e.getMessage()))
+                    .log("cannot write the snapshot file; routing is not affected");
+        }
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public ClusterDiscovery discovery() {
+        return discovery;
+    }
+
+    /** Graceful stop (see {@link Gateway#shutdown()}); the informers stop first so nothing changes meanwhile. */
+    public void shutdown() {
+        discovery.close();
+        gateway.shutdown();
+    }
+
+    @Override
+    public void close() {
+        discovery.close();
+        gateway.close();
+    }
+}

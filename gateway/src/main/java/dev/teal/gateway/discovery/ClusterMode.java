@@ -1,0 +1,96 @@
+package dev.teal.gateway.discovery;
+
+import dev.teal.gateway.config.ConfigException;
+import dev.teal.gateway.config.ConfigParser;
+import dev.teal.gateway.config.GatewayConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The command line of cluster mode: {@code --kubernetes [--namespace NS] [--config global.yaml]
+ * [--snapshot-file PATH] [--ingress-class teal] [--publish-service NS/NAME]}. In-cluster config or {@code KUBECONFIG}.
+ * The optional file gives listeners, timeouts and limits in the file-mode schema; its {@code services} (if any) are
+ * ignored. Without a file both listeners bind all interfaces ({@code 0.0.0.0:8080}, admin {@code 0.0.0.0:9901}), so the
+ * controller can reach the admin API on the pod's address.
+ */
+public final class ClusterMode {
+    static final String DEFAULTS = "listen: 0.0.0.0:8080\nadmin: 0.0.0.0:9901\nservices: {}\n";
+    public static final String USAGE = "       java -jar teal-gateway.jar --kubernetes [--namespace NS] [--config FILE]"
+            + " [--snapshot-file PATH] [--ingress-class teal] [--publish-service NS/NAME]";
+
+    private ClusterMode() {
+    }
+
+    /** Starts cluster mode from command-line arguments (which include {@code --kubernetes}). */
+    public static ClusterGateway start(String[] args) throws InterruptedException {
+        ClusterGateway.Settings settings = parse(args);
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        try {
+            return ClusterGateway.start(client, settings);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /** @throws IllegalArgumentException or {@link ConfigException} naming what is wrong */
+    static ClusterGateway.Settings parse(String[] args) {
+        String namespace = null;
+        Path config = null;
+        Path snapshot = Path.of(System.getProperty("java.io.tmpdir"), "teal", "snapshot.json");
+        String ingressClass = ClusterNames.DEFAULT_INGRESS_CLASS;
+        String publish = null;
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (flag.equals("--kubernetes")) {
+                continue;
+            }
+            if (!java.util.Set.of("--namespace", "--config", "--snapshot-file", "--ingress-class",
+                    "--publish-service").contains(flag)) {
+                throw new IllegalArgumentException("unknown argument '" + flag + "'");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String value = args[++i];
+            switch (flag) {
+                case "--namespace" -> namespace = value;
+                case "--config" -> config = Path.of(value);
+                case "--snapshot-file" -> snapshot = Path.of(value);
+                case "--ingress-class" -> ingressClass = value;
+                case "--publish-service" -> publish = value;
+                default -> throw new IllegalArgumentException("unknown argument '" + flag + "'");
+            }
+        }
+        return new ClusterGateway.Settings(globalConfig(config), namespace, ingressClass, publish, snapshot,
+                Duration.ofSeconds(10));
+    }
+
+    /** The global settings: the file's, with its services dropped (the cluster supplies them). */
+    static GatewayConfig globalConfig(Path file) {
+        if (file == null) {
+            return ConfigParser.parse(DEFAULTS);
+        }
+        String yaml;
+        try {
+            yaml = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+        }
+        YAMLMapper mapper = YAMLMapper.builder().build();
+        JsonNode tree = mapper.readTree(yaml);
+        if (tree == null || !tree.isObject()) {
+            throw new ConfigException(file + ": expected a mapping of settings");
+        }
+        ((ObjectNode) tree).putObject("services");
+        return ConfigParser.parse(mapper.writeValueAsString(tree));
+    }
+}
