@@ -734,6 +734,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     // ---- client timeouts: one lazily re-armed timer per connection ------------------------------------------
+    // A wait only moves the deadline; the timer is not rescheduled per request. It fires at least once per shortest
+    // client timeout, so a deadline is never missed: one set at time s for d >= shortest is due at s + d, after the
+    // timer's next run (at most s + shortest), which then re-arms for exactly what is left.
 
     private void waitFor(int kind, long nanos) {
         waitKind = kind;
@@ -742,7 +745,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         deadline = System.nanoTime() + nanos;
         if (timer == null) {
-            timer = ctx.executor().schedule(this::checkTimeout, nanos, TimeUnit.NANOSECONDS);
+            timer = ctx.executor().schedule(this::checkTimeout, Math.min(nanos, proxy.settings().shortestClientNanos()),
+                    TimeUnit.NANOSECONDS);
         }
     }
 
@@ -753,7 +757,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         long left = deadline - System.nanoTime();
         if (left > 0) {
-            timer = ctx.executor().schedule(this::checkTimeout, left, TimeUnit.NANOSECONDS);
+            // never sleep longer than the shortest client timeout: a deadline set meanwhile (a head after an idle
+            // wait) may be earlier than this one, and is then still met on time
+            timer = ctx.executor().schedule(this::checkTimeout, Math.min(left, proxy.settings().shortestClientNanos()),
+                    TimeUnit.NANOSECONDS);
             return;
         }
         int kind = waitKind;
