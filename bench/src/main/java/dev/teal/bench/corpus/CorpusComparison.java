@@ -96,17 +96,7 @@ public final class CorpusComparison {
         CountingBackend backend = CountingBackend.start();
         int port = freePort();
         Path cfg = dir.resolve("teal.yaml");
-        Files.writeString(cfg, """
-                listen: 127.0.0.1:%d
-                admin: 127.0.0.1:%d
-                timeouts: {response: 2s}
-                services:
-                  shop:
-                    active: blue
-                    maxBodySize: 1KiB
-                    colors:
-                      blue: [%s]
-                """.formatted(port, freePort(), backend.address()));
+        Files.writeString(cfg, Corpus.gatewayYaml("127.0.0.1:" + port, "127.0.0.1:" + freePort(), backend.address()));
         Process p = start(dir, "teal", "java", "-jar", jar, "--config", cfg.toString());
         return ready(new Proxy("teal", port, backend, p));
     }

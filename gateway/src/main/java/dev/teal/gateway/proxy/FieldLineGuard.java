@@ -48,7 +48,11 @@ final class FieldLineGuard {
         return true;
     }
 
-    boolean refused() {
+    /** At the end of input: true (and the bytes are discarded) when this message was refused already. */
+    boolean discards(ByteBuf in) {
+        if (refused) {
+            in.skipBytes(in.readableBytes());
+        }
         return refused;
     }
 

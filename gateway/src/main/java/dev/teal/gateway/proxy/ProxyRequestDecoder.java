@@ -28,6 +28,7 @@ final class ProxyRequestDecoder extends HttpRequestDecoder {
         super(config);
     }
 
+    // decode and decodeLast are the same in both decoders; their superclasses differ, so the logic is in FieldLineGuard
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         if (lines.refuses(in, out)) {
@@ -40,11 +41,9 @@ final class ProxyRequestDecoder extends HttpRequestDecoder {
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-        if (lines.refused()) {
-            in.skipBytes(in.readableBytes());
-            return;
+        if (!lines.discards(in)) {
+            super.decodeLast(ctx, in, out);
         }
-        super.decodeLast(ctx, in, out);
     }
 
     @Override

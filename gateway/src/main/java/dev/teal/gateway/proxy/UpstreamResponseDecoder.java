@@ -26,6 +26,7 @@ final class UpstreamResponseDecoder extends HttpResponseDecoder {
         this.headRequest = head;
     }
 
+    // decode and decodeLast are the same in both decoders; their superclasses differ, so the logic is in FieldLineGuard
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         if (lines.refuses(in, out)) {
@@ -38,11 +39,9 @@ final class UpstreamResponseDecoder extends HttpResponseDecoder {
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-        if (lines.refused()) {
-            in.skipBytes(in.readableBytes());
-            return;
+        if (!lines.discards(in)) {
+            super.decodeLast(ctx, in, out);
         }
-        super.decodeLast(ctx, in, out);
     }
 
     @Override

@@ -36,6 +36,21 @@ public final class Corpus {
     private Corpus() {
     }
 
+    /** The gateway configuration the corpus expects: one service in front of {@code backend}, a 1 KiB body limit. */
+    public static String gatewayYaml(String listen, String admin, String backend) {
+        return """
+                listen: %s
+                admin: %s
+                timeouts: {response: 2s}
+                services:
+                  shop:
+                    active: blue
+                    maxBodySize: 1KiB
+                    colors:
+                      blue: [%s]
+                """.formatted(listen, admin, backend);
+    }
+
     public static List<Entry> load() {
         try (InputStream in = Corpus.class.getResourceAsStream("corpus.tsv")) {
             if (in == null) {

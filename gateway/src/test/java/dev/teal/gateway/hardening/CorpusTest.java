@@ -23,17 +23,7 @@ class CorpusTest {
     @BeforeAll
     static void start() throws Exception {
         backend = CountingBackend.start();
-        gateway = Gateway.start(ConfigParser.parse("""
-                listen: 127.0.0.1:0
-                admin: 127.0.0.1:0
-                timeouts: {response: 2s}
-                services:
-                  shop:
-                    active: blue
-                    maxBodySize: 1KiB
-                    colors:
-                      blue: [%s]
-                """.formatted(backend.address())));
+        gateway = Gateway.start(ConfigParser.parse(Corpus.gatewayYaml("127.0.0.1:0", "127.0.0.1:0", backend.address())));
         runner = new CorpusRunner(gateway.proxyPort(), backend, Duration.ofMillis(150));
     }
 

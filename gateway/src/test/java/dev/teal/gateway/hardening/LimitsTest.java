@@ -100,7 +100,7 @@ class LimitsTest {
     void chunkedBodyPassingTheLimitGets413AsSoonAsItPassesIt() throws Exception {
         start("", "maxBodySize: 1KiB");
         try (RawClient c = new RawClient(f.gateway().proxyPort())) {
-            c.send("POST /echo HTTP/1.1\r\nHost: shop\r\nTransfer-Encoding: chunked\r\n\r\n"
+            c.send("POST /slow?ms=5000 HTTP/1.1\r\nHost: shop\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "200\r\n" + "a".repeat(512) + "\r\n");
             c.send("200\r\n" + "b".repeat(512) + "\r\n");
             c.send("1\r\nc\r\n"); // 1025 bytes: over the limit, and the body is not finished
