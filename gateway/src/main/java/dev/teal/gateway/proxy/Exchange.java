@@ -6,6 +6,7 @@ import dev.teal.gateway.upstream.Endpoint;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import java.util.ArrayDeque;
 
 /** The state of one request through the gateway. Confined to the client connection's event loop. */
@@ -33,6 +34,8 @@ final class Exchange {
     boolean unflushed;
 
     boolean responseStarted;
+    /** The response head, decoded but not yet written to the client (see FrontendHandler#responseHead). */
+    HttpResponse heldHead;
     boolean interim;
     boolean upstreamKeepAlive;
     boolean closeClientAfter;

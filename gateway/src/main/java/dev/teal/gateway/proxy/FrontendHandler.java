@@ -61,6 +61,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private ArrayDeque<Object> pending;
     private boolean discarding;
     private boolean closing;
+    /** Between a client read's first message and its end: upstream writes wait for the end of the read. */
+    private boolean reading;
 
     private int waitKind;
     private long deadline;
@@ -145,6 +147,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
         Exchange ex = exchange;
         if (ex != null && ex.tunnel) {
             tunnelFromClient(ex, msg);
@@ -180,6 +183,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
         Exchange ex = exchange;
         if (ex == null || ex.upstream == null) {
             return;
@@ -361,7 +365,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 upstream.write(c);
             }
         }
-        upstream.flush();
+        if (reading) {
+            // flushed when this client read ends: a refusal later in the same read (a bad chunk) sends nothing
+            ex.unflushed = true;
+        } else {
+            upstream.flush();
+        }
         if (ex.requestComplete) {
             backend.awaitResponse(proxy.settings().responseNanos());
         } else {
@@ -410,7 +419,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpResponse res) {
-            if (res.decoderResult().isFailure()) {
+            if (res.decoderResult().isFailure() || (res.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+                    && !RequestChecks.isOnlyChunked(res.headers()))) {
                 ReferenceCountUtil.release(msg);
                 ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
                 failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream sent an invalid response", !ex.requestComplete);
@@ -459,8 +469,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         ex.closeClientAfter = !keepAlive;
         res.setProtocolVersion(ex.clientHttp10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
-        encoder.answeringHead(ex.head);
-        ctx.write(res);
+        ex.heldHead = res; // written with the first content or at the end of this read; until then a 502 may replace it
+    }
+
+    /** Writes the response head held back by {@link #responseHead}. */
+    private void writeHeldHead(Exchange ex) {
+        HttpResponse head = ex.heldHead;
+        if (head != null) {
+            ex.heldHead = null;
+            encoder.answeringHead(ex.head);
+            ctx.write(head);
+        }
     }
 
     private void responseContent(Exchange ex, HttpContent c) {
@@ -479,9 +498,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (c.decoderResult().isFailure()) {
             c.release();
             ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
-            failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream sent an invalid response", true);
+            failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream sent an invalid response", !ex.requestComplete);
             return;
         }
+        writeHeldHead(ex);
         ctx.write(c);
         if (!ctx.channel().isWritable()) {
             ex.upstream.config().setAutoRead(false); // resumes in channelWritabilityChanged
@@ -492,6 +512,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     void upstreamReadComplete(Exchange ex) {
+        if (ex == exchange && ex != null) {
+            writeHeldHead(ex);
+        }
         ctx.flush();
     }
 
@@ -511,7 +534,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
-        if (!ex.responseStarted) {
+        if (!ex.responseStarted || ex.heldHead != null) {
             failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection", !ex.requestComplete);
         } else {
             finish(ex, HttpResponseStatus.BAD_GATEWAY.code(), false); // truncated: the client must not take it as whole
@@ -597,11 +620,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers an exchange that failed before its response started; closes the client if it must. */
     private void failExchange(Exchange ex, HttpResponseStatus status, String text, boolean close) {
-        if (ex.responseStarted) {
+        if (ex.responseStarted && ex.heldHead == null) {
             finish(ex, status.code(), false);
             closeAfterFlush();
             return;
         }
+        ex.heldHead = null; // not on the wire yet: the error answer replaces it
         boolean closeClient = close || !ex.keepAlive || proxy.isShuttingDown();
         finish(ex, status.code(), false);
         encoder.answeringHead(false);
@@ -710,6 +734,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     // ---- client timeouts: one lazily re-armed timer per connection ------------------------------------------
+    // A wait only moves the deadline; the timer is not rescheduled per request. It fires at least once per shortest
+    // client timeout, so a deadline is never missed: one set at time s for d >= shortest is due at s + d, after the
+    // timer's next run (at most s + shortest), which then re-arms for exactly what is left.
 
     private void waitFor(int kind, long nanos) {
         waitKind = kind;
@@ -718,7 +745,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         deadline = System.nanoTime() + nanos;
         if (timer == null) {
-            timer = ctx.executor().schedule(this::checkTimeout, nanos, TimeUnit.NANOSECONDS);
+            timer = ctx.executor().schedule(this::checkTimeout, Math.min(nanos, proxy.settings().shortestClientNanos()),
+                    TimeUnit.NANOSECONDS);
         }
     }
 
@@ -729,7 +757,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         long left = deadline - System.nanoTime();
         if (left > 0) {
-            timer = ctx.executor().schedule(this::checkTimeout, left, TimeUnit.NANOSECONDS);
+            // never sleep longer than the shortest client timeout: a deadline set meanwhile (a head after an idle
+            // wait) may be earlier than this one, and is then still met on time
+            timer = ctx.executor().schedule(this::checkTimeout, Math.min(left, proxy.settings().shortestClientNanos()),
+                    TimeUnit.NANOSECONDS);
             return;
         }
         int kind = waitKind;

@@ -1,15 +1,15 @@
 package dev.teal.gateway.proxy;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 
 /** Pipeline of a client connection: a byte observer (for the header timeout), decoder, encoder, frontend. */
 @ChannelHandler.Sharable
-public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
+public final class ProxyInitializer extends ChannelInitializer<Channel> {
     private final ProxyContext proxy;
     private final HttpDecoderConfig decoderConfig;
 
@@ -25,7 +25,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         ProxyResponseEncoder encoder = new ProxyResponseEncoder();
         FrontendHandler frontend = new FrontendHandler(proxy, encoder);
         ch.pipeline().addLast("bytes", new BytesObserver(frontend))

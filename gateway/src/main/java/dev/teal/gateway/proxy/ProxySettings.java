@@ -15,6 +15,11 @@ public record ProxySettings(long headerNanos, long bodyNanos, long clientIdleNan
                 c.limits().maxHeaders(), c.limits().maxConnections(), c.trustedProxies(), c.accessLog());
     }
 
+    /** The shortest of the client timeouts: the client timer never sleeps longer (see FrontendHandler). */
+    long shortestClientNanos() {
+        return Math.min(headerNanos, Math.min(bodyNanos, clientIdleNanos));
+    }
+
     boolean isTrusted(InetAddress address) {
         for (Cidr c : trustedProxies) {
             if (c.contains(address)) {

@@ -41,23 +41,25 @@ final class RequestChecks {
             }
             return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad request");
         }
+        if (req.protocolVersion().majorVersion() != 1) {
+            return new Refusal(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP version not supported");
+        }
         HttpHeaders h = req.headers();
         if (h.size() > maxHeaders) {
             return new Refusal(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many header fields");
         }
-        List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        if (!te.isEmpty()) {
-            if (te.size() != 1 || !"chunked".equalsIgnoreCase(te.get(0).trim())) {
+        if (h.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            if (!isOnlyChunked(h)) {
                 return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad request: unsupported Transfer-Encoding");
             }
             if (req.protocolVersion() == HttpVersion.HTTP_1_0) {
                 return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad request: Transfer-Encoding in HTTP/1.0");
             }
         }
-        List<String> cl = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
-        if (!cl.isEmpty()) {
+        if (h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            List<String> cl = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
             String first = cl.get(0).trim();
-            if (first.isEmpty() || first.length() > 18 || !first.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (!isDecimal(first)) {
                 return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad request: invalid Content-Length");
             }
             for (String v : cl) {
@@ -70,6 +72,50 @@ final class RequestChecks {
         if (host.size() > 1 || (host.isEmpty() && req.protocolVersion() != HttpVersion.HTTP_1_0)) {
             return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad request: exactly one Host header is required");
         }
+        String uri = req.uri();
+        if (!uri.startsWith("/") && !uri.equals("*")
+                && (host.isEmpty() || !host.get(0).trim().equalsIgnoreCase(authority(uri)))) {
+            // routing reads Host, an upstream may read the absolute-form target: both must name the same host
+            return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad request: request target and Host disagree");
+        }
         return null;
+    }
+
+    /**
+     * True when {@code Transfer-Encoding} is one field whose value is exactly {@code chunked}. Anything else
+     * (another coding, a list, the field twice) is read differently by different servers, so the gateway refuses it
+     * in requests (400) and in responses (502).
+     */
+    static boolean isOnlyChunked(HttpHeaders h) {
+        List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        return te.size() == 1 && "chunked".equalsIgnoreCase(te.get(0).trim());
+    }
+
+    private static boolean isDecimal(String v) {
+        int n = v.length();
+        if (n == 0 || n > 18) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The authority of an absolute-form target ({@code http://host:port/path}), or "" when it has none. */
+    private static String authority(String uri) {
+        int scheme = uri.indexOf("://");
+        if (scheme <= 0) {
+            return "";
+        }
+        int start = scheme + 3;
+        int end = start;
+        while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?' && uri.charAt(end) != '#') {
+            end++;
+        }
+        return uri.substring(start, end);
     }
 }

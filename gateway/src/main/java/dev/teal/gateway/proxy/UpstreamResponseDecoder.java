@@ -1,16 +1,21 @@
 package dev.teal.gateway.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import java.util.List;
 
 /**
- * Decodes upstream responses. Knows when the request was HEAD (no body), and marks a response with both
- * {@code Content-Length} and {@code Transfer-Encoding} failed (the client then gets 502).
+ * Decodes upstream responses. Knows when the request was HEAD (no body), and holds responses to the same rules as
+ * {@link ProxyRequestDecoder}: both {@code Content-Length} and {@code Transfer-Encoding}, or a field line Netty would repair,
+ * mark the response failed (the client then gets 502 and the connection is not reused).
  */
 final class UpstreamResponseDecoder extends HttpResponseDecoder {
+    private final FieldLineGuard lines = new FieldLineGuard(this::createInvalidMessage);
     private boolean headRequest;
 
     UpstreamResponseDecoder(HttpDecoderConfig config) {
@@ -19,6 +24,24 @@ final class UpstreamResponseDecoder extends HttpResponseDecoder {
 
     void expectingHead(boolean head) {
         this.headRequest = head;
+    }
+
+    // decode and decodeLast are the same in both decoders; their superclasses differ, so the logic is in FieldLineGuard
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (lines.refuses(in, out)) {
+            return;
+        }
+        int from = out.size();
+        super.decode(ctx, in, out);
+        lines.decoded(out, from);
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (!lines.discards(in)) {
+            super.decodeLast(ctx, in, out);
+        }
     }
 
     @Override

@@ -256,4 +256,169 @@ class UpstreamFailureTest {
         f.backend("blue").setHealthy(true);
         await().atMost(Duration.ofSeconds(5)).until(() -> f.get("/").statusCode() == 200);
     }
+
+    /** Two services: {@code shop} on the given endpoints, {@code api} (host api) on a healthy backend. */
+    private void startWithHealthySibling(String shopEndpoints, String settings) throws Exception {
+        f.backend("api", "api");
+        f.start("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                %s
+                services:
+                  shop:
+                    active: blue
+                    colors:
+                      blue: [%s]
+                  api:
+                    hosts: [api]
+                    active: blue
+                    colors:
+                      blue: [${api}]
+                """.formatted(settings, shopEndpoints));
+    }
+
+    /** Runs {@code fault} while a client of the sibling service sends requests; answers the sibling's statuses. */
+    private java.util.List<Integer> whileSiblingIsUsed(java.util.concurrent.Callable<?> fault) throws Exception {
+        java.util.List<Integer> statuses = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread sibling = new Thread(() -> {
+            try (RawClient c = new RawClient(f.gateway().proxyPort())) {
+                for (int i = 0; i < 2000 && !stop.get(); i++) {
+                    long t0 = System.nanoTime();
+                    int status = c.get("/", "api").status();
+                    // a sibling request must not wait on the faulty backend: far below its timeouts
+                    statuses.add(System.nanoTime() - t0 < 250_000_000L ? status : -status);
+                }
+            } catch (Exception e) {
+                statuses.add(-1);
+            }
+        });
+        sibling.start();
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> statuses.size() >= 5);
+            fault.call();
+        } finally {
+            stop.set(true);
+            sibling.join(10_000);
+        }
+        return statuses;
+    }
+
+    @Test
+    void backendRefusingConnectionsGives502AndLeavesOtherServicesAlone() throws Exception {
+        startWithHealthySibling("127.0.0.1:" + deadPort(), "");
+        var sibling = whileSiblingIsUsed(() -> {
+            assertThat(f.get("/").statusCode()).isEqualTo(502);
+            return null;
+        });
+        assertThat(sibling).isNotEmpty().allMatch(s -> s == 200);
+    }
+
+    @Test
+    void backendResettingMidResponseLeavesOtherServicesAlone() throws Exception {
+        ServerSocket cut = rawUpstream(s -> {
+            try {
+                readHead(s.getInputStream());
+                s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npart".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                s.setSoLinger(true, 0);
+                s.close();
+            } catch (Exception e) {
+                // done
+            }
+        });
+        startWithHealthySibling("127.0.0.1:" + cut.getLocalPort(), "");
+        var sibling = whileSiblingIsUsed(() -> {
+            try (RawClient c = new RawClient(f.gateway().proxyPort())) {
+                c.send("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+                assertThat(c.read().body().length).isLessThan(100);
+                assertThat(c.isClosedByPeer(5000)).isTrue();
+            }
+            return null;
+        });
+        assertThat(sibling).isNotEmpty().allMatch(s -> s == 200);
+    }
+
+    @Test
+    void backendThatAcceptsAndNeverAnswersDelaysNoSiblingBeyondTheResponseTimeout() throws Exception {
+        ServerSocket silent = rawUpstream(s -> {
+            try {
+                while (s.getInputStream().read() != -1) {
+                    // swallow requests, answer nothing
+                }
+            } catch (Exception e) {
+                // closed
+            }
+        });
+        f.backend("blue", "blue");
+        startWithHealthySibling("127.0.0.1:" + silent.getLocalPort() + ", ${blue}",
+                "timeouts: {response: 400ms}");
+        var sibling = whileSiblingIsUsed(() -> {
+            for (int i = 0; i < 10; i++) {
+                long t0 = System.nanoTime();
+                var r = f.get("/");
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                if (r.statusCode() == 200) {
+                    assertThat(r.body()).isEqualTo("blue\n");
+                    assertThat(ms).as("healthy endpoint of the same color").isLessThan(400);
+                } else {
+                    assertThat(r.statusCode()).isEqualTo(504); // sent: not retried, answered at the timeout
+                    assertThat(ms).isBetween(350L, 2000L);
+                }
+            }
+            return null;
+        });
+        assertThat(sibling).isNotEmpty().allMatch(s -> s == 200);
+    }
+
+    @Test
+    void backendSendingGarbageGives502WithoutInternalsAndLeavesOtherServicesAlone() throws Exception {
+        ServerSocket garbage = rawUpstream(s -> {
+            try (s) {
+                readHead(s.getInputStream());
+                s.getOutputStream().write("\u0000\u0001garbage\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+                s.getInputStream().read();
+            } catch (Exception e) {
+                // closed
+            }
+        });
+        startWithHealthySibling("127.0.0.1:" + garbage.getLocalPort(), "");
+        var sibling = whileSiblingIsUsed(() -> {
+            var r = f.get("/");
+            assertThat(r.statusCode()).isEqualTo(502);
+            assertThat(r.body()).isEqualTo("upstream sent an invalid response\n")
+                    .doesNotContain("127.0.0.1").doesNotContain("Exception");
+            return null;
+        });
+        assertThat(sibling).isNotEmpty().allMatch(s -> s == 200);
+    }
+
+    @Test
+    void keepAliveConnectionClosedJustAsARequestIsSentIsNotRetriedOnceTheRequestWent() throws Exception {
+        AtomicInteger heads = new AtomicInteger();
+        ServerSocket closesOnSecond = rawUpstream(s -> {
+            try (s) {
+                InputStream in = s.getInputStream();
+                readHead(in);
+                heads.incrementAndGet();
+                s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                readHead(in); // the next request arrives on the kept-alive connection: close without an answer
+                heads.incrementAndGet();
+            } catch (Exception e) {
+                // done
+            }
+        });
+        startWithHealthySibling("127.0.0.1:" + closesOnSecond.getLocalPort(), "");
+        try (RawClient c = new RawClient(f.gateway().proxyPort())) {
+            assertThat(c.get("/", "shop").status()).isEqualTo(200);
+            c.send("POST / HTTP/1.1\r\nHost: shop\r\nContent-Length: 2\r\n\r\nhi");
+            RawClient.Response r = c.read();
+            assertThat(r.status()).isEqualTo(502);
+            assertThat(r.text()).isEqualTo("upstream closed the connection\n");
+        }
+        assertThat(heads.get()).as("the POST reached the backend once: never replayed").isEqualTo(2);
+        assertThat(f.get("/").statusCode()).isEqualTo(200); // a fresh connection serves the next request
+    }
 }

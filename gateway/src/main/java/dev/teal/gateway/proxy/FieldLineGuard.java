@@ -1,0 +1,109 @@
+package dev.teal.gateway.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Finds what Netty's decoder would silently repair in a message head, before it reads it: obsolete line folding (a
+ * field line that starts with a space or a tab; Netty folds it into the previous field) and whitespace between a
+ * field name and its colon (Netty strips it from responses). Two servers can read such a head in two ways, so the
+ * gateway refuses it: 400 for a request, 502 for a response. One per decoder; it looks only at message heads, line
+ * by line, and does not move the reader index.
+ *
+ * <p>It relies on the decoder consuming only complete lines while it reads a head, so the reader index is at a
+ * line start whenever a head is being read; a partial line is looked at again once it is complete.
+ */
+final class FieldLineGuard {
+    static final String FOLDED = "obsolete line folding or whitespace before a colon";
+
+    private final Supplier<HttpMessage> invalidMessage;
+    private boolean inHead = true;
+    private boolean sawStartLine;
+    private boolean refused;
+
+    /** @param invalidMessage the decoder's own failed message, as it makes one for anything else it refuses */
+    FieldLineGuard(Supplier<HttpMessage> invalidMessage) {
+        this.invalidMessage = invalidMessage;
+    }
+
+    /**
+     * True when the decoder must not run: a line of the head at the reader index is bad (a failed message is added to
+     * {@code out}, once) or an earlier one was. The bytes are discarded: the connection is closed after the answer.
+     */
+    boolean refuses(ByteBuf in, List<Object> out) {
+        if (!refused && !foundBadLine(in)) {
+            return false;
+        }
+        in.skipBytes(in.readableBytes());
+        if (!refused) {
+            refused = true;
+            HttpMessage invalid = invalidMessage.get();
+            invalid.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(FOLDED)));
+            out.add(invalid);
+        }
+        return true;
+    }
+
+    /** At the end of input: true (and the bytes are discarded) when this message was refused already. */
+    boolean discards(ByteBuf in) {
+        if (refused) {
+            in.skipBytes(in.readableBytes());
+        }
+        return refused;
+    }
+
+    /** True when a complete line of a line of the head at the reader index is bad. */
+    private boolean foundBadLine(ByteBuf in) {
+        if (!inHead) {
+            return false;
+        }
+        int i = in.readerIndex();
+        int end = in.writerIndex();
+        while (i < end) {
+            int lf = in.indexOf(i, end, (byte) '\n');
+            if (lf < 0) {
+                return false;
+            }
+            boolean empty = lf == i || (lf == i + 1 && in.getByte(i) == '\r');
+            if (!sawStartLine) {
+                sawStartLine = !empty; // empty lines before the start line are skipped by the decoder
+            } else if (empty) {
+                inHead = false; // the head ends; the body is the decoder's business
+                return false;
+            } else if (isFoldedOrSpacedName(in, i, lf)) {
+                return true;
+            }
+            i = lf + 1;
+        }
+        return false;
+    }
+
+    /** After the decoder ran: a message that ended means the next byte starts a new head. */
+    void decoded(List<Object> out, int from) {
+        for (int k = out.size() - 1; k >= from; k--) {
+            if (out.get(k) instanceof LastHttpContent) {
+                inHead = true;
+                sawStartLine = false;
+                return;
+            }
+        }
+    }
+
+    /** A field line that starts with whitespace (folded), or whose name ends in whitespace before the colon. */
+    private static boolean isFoldedOrSpacedName(ByteBuf in, int start, int lf) {
+        byte first = in.getByte(start);
+        if (first == ' ' || first == '\t') {
+            return true;
+        }
+        int colon = in.indexOf(start, lf, (byte) ':');
+        if (colon <= start) {
+            return false; // no colon, or an empty name: the decoder refuses those itself
+        }
+        byte last = in.getByte(colon - 1);
+        return last == ' ' || last == '\t';
+    }
+}
