@@ -329,7 +329,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             retryOrFail(ex, HttpResponseStatus.BAD_GATEWAY, "upstream connect failed");
             return;
         }
-        ex.endpoint.recordSuccess();
         attach(ex, f.channel());
     }
 
@@ -440,6 +439,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void responseHead(Exchange ex, HttpResponse res) {
         backend(ex).responseArrived();
+        ex.endpoint.recordSuccess(); // an answer, not a connect, proves the endpoint works (ejection counts reset)
         int code = res.status().code();
         if (code == 101 && ex.upgrade) {
             startTunnel(ex, res);

@@ -85,12 +85,13 @@ public final class Endpoint {
         }
     }
 
-    /** A connect failure or reset; after {@code ejectAfterFailures} in a row the endpoint is ejected for a while. */
+    /**
+     * A connect failure, reset or first-byte timeout; after {@code ejectAfterFailures} in a row the endpoint is ejected
+     * for a while. Timeouts count: an endpoint that accepts and never answers would otherwise keep its share of the
+     * requests, each waiting the whole response timeout. Any success in between resets the count.
+     */
     public void recordFailure(UpstreamErrorKind kind) {
         pool.countError(kind);
-        if (kind == UpstreamErrorKind.TIMEOUT) {
-            return; // a slow answer is not a broken endpoint; do not eject for it
-        }
         int n = consecutiveFailures.incrementAndGet();
         if (n >= pool.settings().ejectAfterFailures() && !isEjected() && pool.mayEject()) {
             ejectedUntilNanos = System.nanoTime() + pool.settings().ejectionTime().toNanos();
