@@ -88,7 +88,7 @@ public final class Main {
         Cpus cpus = Cpus.choose(o.pin);
         cpus.pinThisJvmToLoadCore();
         RunContext ctx = new RunContext(o.quick, o.targets, cpus,
-                new Targets.Settings(Targets.gatewayJar(o.gatewayJar), TealTarget.Options.DEFAULT, 0),
+                new Targets.Settings(Targets.gatewayJar(o.gatewayJar), TealTarget.Options.DEFAULT, 512),
                 out.resolve("work"), "java -jar bench/target/teal-bench.jar " + String.join(" ", args));
         for (String s : scenarios) {
             System.out.println("== " + s + (o.quick ? " (quick)" : "") + " · " + cpus.describe());
