@@ -5,20 +5,20 @@ package dev.teal.bench.load;
  * earlier requests. Latency is measured from that intended time, so a stalled server is charged for every request it
  * delayed (coordinated omission corrected).
  */
-public record Schedule(long startNanos, double ratePerSecond, int count) {
+public record Schedule(long startNanos, int ratePerSecond, int count) {
     public Schedule {
         if (ratePerSecond <= 0 || count < 0) {
             throw new IllegalArgumentException("rate must be > 0 and count >= 0");
         }
     }
 
-    public static Schedule of(long startNanos, double ratePerSecond, double seconds) {
+    public static Schedule of(long startNanos, int ratePerSecond, double seconds) {
         return new Schedule(startNanos, ratePerSecond, (int) Math.round(ratePerSecond * seconds));
     }
 
     /** When request {@code i} should be sent. Computed from {@code i}, never accumulated: no drift. */
-    public long intendedNanos(int i) {
-        return startNanos + (long) Math.floor(i * 1e9 / ratePerSecond);
+    public long intendedNanos(long i) {
+        return startNanos + i * 1_000_000_000L / ratePerSecond;
     }
 
     /** How many requests are due at {@code nowNanos} (those with an intended time at or before it). */
@@ -26,13 +26,14 @@ public record Schedule(long startNanos, double ratePerSecond, int count) {
         if (nowNanos < startNanos) {
             return 0;
         }
-        long due = (long) Math.floor((nowNanos - startNanos) * ratePerSecond / 1e9) + 1;
-        // floating point: step back or forward so that intendedNanos agrees exactly
-        while (due > 0 && intendedNanos((int) Math.min(due - 1, Integer.MAX_VALUE)) > nowNanos) {
-            due--;
-        }
+        // integer arithmetic, the inverse of intendedNanos: i is due when i * 1e9 / rate <= elapsed
+        long elapsed = nowNanos - startNanos;
+        long due = (elapsed * ratePerSecond + ratePerSecond - 1) / 1_000_000_000L;
         while (due < count && intendedNanos((int) due) <= nowNanos) {
             due++;
+        }
+        while (due > 0 && intendedNanos((int) (due - 1)) > nowNanos) {
+            due--;
         }
         return (int) Math.min(due, count);
     }
