@@ -1,0 +1,237 @@
+package dev.teal.gateway;
+
+import dev.teal.gateway.admin.AdminServer;
+import dev.teal.gateway.config.ConfigException;
+import dev.teal.gateway.config.GatewayConfig;
+import dev.teal.gateway.listener.Transport;
+import dev.teal.gateway.metrics.GatewayMetrics;
+import dev.teal.gateway.proxy.ProxyContext;
+import dev.teal.gateway.proxy.ProxyInitializer;
+import dev.teal.gateway.proxy.ProxySettings;
+import dev.teal.gateway.proxy.UpstreamInitializer;
+import dev.teal.gateway.routing.Router;
+import dev.teal.gateway.routing.SwitchOutcome;
+import dev.teal.gateway.upstream.HealthChecker;
+import dev.teal.gateway.upstream.LoopConnectionPool;
+import dev.teal.gateway.upstream.LoopPools;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: the proxy listener, the admin listener, and the state behind them. Start one with
+ * {@link #start}; give it new configurations with {@link #apply}; stop it with {@link #shutdown} (graceful) or
+ * {@link #close} (at once).
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final Transport transport;
+    private final EventLoopGroup workers;
+    private final ScheduledExecutorService control;
+    private final GatewayMetrics metrics;
+    private final HealthChecker health;
+    private final LoopPools loopPools;
+    private final Router router;
+    private final ProxyContext proxy;
+    private volatile GatewayConfig config;
+    private volatile Channel listener;
+    private volatile AdminServer admin;
+    private volatile boolean ready;
+    private volatile boolean stopping;
+    private volatile Function<String, Map<String, ?>> statusExtras = name -> null;
+
+    private Gateway(GatewayConfig config) {
+        this.config = config;
+        this.transport = Transport.best();
+        this.metrics = new GatewayMetrics();
+        this.workers = transport.newGroup(config.eventLoopThreads(), "teal-io");
+        this.control = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "teal-control");
+            t.setDaemon(true);
+            return t;
+        });
+        UpstreamInitializer upstreamInit = new UpstreamInitializer();
+        List<LoopConnectionPool> pools = new ArrayList<>();
+        for (EventExecutor e : workers) {
+            pools.add(new LoopConnectionPool((EventLoop) e, transport.socketChannel(), upstreamInit,
+                    config.timeouts().connect(), config.timeouts().upstreamIdle(),
+                    config.upstream().maxConnectionsPerEndpoint()));
+        }
+        this.loopPools = new LoopPools(pools);
+        this.health = new HealthChecker(workers, transport.socketChannel());
+        this.router = new Router(metrics, control, loopPools, health);
+        this.proxy = new ProxyContext(router, loopPools, metrics, ProxySettings.of(config));
+        metrics.bindEventLoops(workers);
+    }
+
+    /** Binds both listeners and applies the configuration; on failure everything started is stopped again. */
+    public static Gateway start(GatewayConfig config) throws InterruptedException {
+        Gateway g = new Gateway(Objects.requireNonNull(config));
+        try {
+            g.router.apply(null, config);
+            g.admin = AdminServer.bind(config.admin(), g.transport, g.router, g.metrics, g::isReady, "file",
+                    name -> g.statusExtras.apply(name));
+            g.listener = new ServerBootstrap().group(g.workers).channel(g.transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childHandler(new ProxyInitializer(g.proxy, config.limits().maxRequestLine(),
+                            config.limits().maxHeaderBytes()))
+                    .bind(new InetSocketAddress(config.listen().host(), config.listen().port())).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            g.close();
+            throw e;
+        }
+        g.ready = true;
+        LOG.atInfo().addKeyValue("listen", config.listen().host() + ":" + g.proxyPort())
+                .addKeyValue("admin", config.admin().host() + ":" + g.adminPort())
+                .addKeyValue("transport", g.transport.name()).addKeyValue("workers", config.eventLoopThreads())
+                .addKeyValue("services", config.services().size()).log("gateway started");
+        return g;
+    }
+
+    /**
+     * Applies a new configuration without dropping a connection. Listener addresses and the worker count need a
+     * restart and are kept as they are (with a warning); everything else takes effect at once.
+     *
+     * @throws ConfigException when the configuration cannot be applied; the running state is then unchanged
+     */
+    public synchronized void apply(GatewayConfig next) {
+        GatewayConfig prev = config;
+        if (!prev.listen().equals(next.listen()) || !prev.admin().equals(next.admin())
+                || prev.workers() != next.workers()) {
+            LOG.atWarn().log("listen, admin and workers take effect only after a restart; kept as they are");
+        }
+        router.apply(prev, next);
+        proxy.update(ProxySettings.of(next));
+        for (LoopConnectionPool p : loopPools.all()) {
+            p.update(next.timeouts().connect(), next.timeouts().upstreamIdle(), next.upstream().maxConnectionsPerEndpoint());
+        }
+        config = next;
+        metrics.reloadApplied();
+        LOG.atInfo().addKeyValue("services", next.services().size()).log("configuration applied");
+    }
+
+    /** Counts a configuration that was refused, for {@code teal_config_reloads_total{result="rejected"}}. */
+    public void rejected(ConfigException e) {
+        metrics.reloadRejected();
+    }
+
+    public SwitchOutcome switchTo(String service, String color, boolean force) {
+        return router.switchTo(service, color, force);
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    public ScheduledExecutorService controlExecutor() {
+        return control;
+    }
+
+    public int proxyPort() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    public int adminPort() {
+        return admin.port();
+    }
+
+    public boolean isReady() {
+        return ready && !stopping;
+    }
+
+    /** Readiness beyond "listeners bound" (Kubernetes mode: a routing snapshot exists). */
+    public void setReady(boolean value) {
+        this.ready = value;
+    }
+
+    /** Extra per-service fields for {@code /status} (Kubernetes mode adds the Service it follows). */
+    public void setStatusExtras(Function<String, Map<String, ?>> extras) {
+        this.statusExtras = Objects.requireNonNull(extras);
+    }
+
+    /** Switch requests through the admin API are refused (Kubernetes mode: the cluster decides). */
+    public void refuseAdminSwitch() {
+        router.allowAdminSwitch(false);
+    }
+
+    /**
+     * Graceful stop: readiness turns false at once; the listener keeps serving for the pre-stop delay; then it stops
+     * accepting, answers with {@code Connection: close}, closes idle connections, and waits for in-flight requests
+     * up to the shutdown timeout. Blocks the calling thread (never call it on an event loop).
+     */
+    public void shutdown() {
+        stopping = true;
+        Duration delay = config.shutdown().preStopDelay();
+        LOG.atInfo().addKeyValue("preStopDelay", delay).addKeyValue("timeout", config.shutdown().timeout())
+                .log("shutdown started");
+        sleep(delay.toMillis());
+        Channel l = listener;
+        if (l != null) {
+            l.close().awaitUninterruptibly();
+        }
+        proxy.startShutdown();
+        long deadline = System.nanoTime() + config.shutdown().timeout().toNanos();
+        while (proxy.openClientConnections() > 0 && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        int left = proxy.openClientConnections();
+        if (left > 0) {
+            LOG.atWarn().addKeyValue("connections", left).log("shutdown timeout: closing what is left");
+        }
+        close();
+        LOG.atInfo().log("shutdown complete");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops at once: connections are closed. */
+    @Override
+    public void close() {
+        stopping = true;
+        Channel l = listener;
+        if (l != null) {
+            l.close().awaitUninterruptibly();
+        }
+        AdminServer a = admin;
+        if (a != null) {
+            a.close();
+        }
+        proxy.clients().close().awaitUninterruptibly();
+        health.close();
+        control.shutdownNow();
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        metrics.close();
+    }
+}

@@ -1,0 +1,169 @@
+package dev.teal.gateway.admin;
+
+import dev.teal.gateway.metrics.GatewayMetrics;
+import dev.teal.gateway.routing.Router;
+import dev.teal.gateway.routing.SwitchOutcome;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Maps admin requests to the router, the metrics registry and the readiness state. */
+final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final Router router;
+    private final GatewayMetrics metrics;
+    private final BooleanSupplier ready;
+    private final String mode;
+    private final Function<String, Map<String, ?>> statusExtras;
+
+    AdminHandler(Router router, GatewayMetrics metrics, BooleanSupplier ready, String mode,
+                 Function<String, Map<String, ?>> statusExtras) {
+        this.router = router;
+        this.metrics = metrics;
+        this.ready = ready;
+        this.mode = mode;
+        this.statusExtras = statusExtras;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        FullHttpResponse res;
+        if (req.decoderResult().isFailure()) {
+            res = text(HttpResponseStatus.BAD_REQUEST, "bad request");
+            HttpUtil.setKeepAlive(res, false);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String path = uri.path();
+        HttpMethod method = req.method();
+        try {
+            res = route(method, path, uri.parameters());
+        } catch (RuntimeException e) {
+            LOG.atError().addKeyValue("path", path).setCause(e).log("admin request failed");
+            res = json(HttpResponseStatus.INTERNAL_SERVER_ERROR, error("internal error"));
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        HttpUtil.setKeepAlive(res, keepAlive);
+        if (keepAlive) {
+            ctx.writeAndFlush(res);
+        } else {
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private FullHttpResponse route(HttpMethod method, String path, Map<String, List<String>> params) {
+        boolean get = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        switch (path) {
+            case "/healthz":
+                return get ? text(HttpResponseStatus.OK, "ok") : notAllowed();
+            case "/readyz":
+                if (!get) {
+                    return notAllowed();
+                }
+                return ready.getAsBoolean() ? text(HttpResponseStatus.OK, "ready")
+                        : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready");
+            case "/metrics": {
+                if (!get) {
+                    return notAllowed();
+                }
+                FullHttpResponse r = body(HttpResponseStatus.OK, metrics.scrape(), PROMETHEUS_TEXT);
+                return r;
+            }
+            case "/status":
+                return get ? json(HttpResponseStatus.OK,
+                        StatusView.of(router.current(), ready.getAsBoolean(), mode, statusExtras)) : notAllowed();
+            default:
+                break;
+        }
+        if (path.startsWith("/services/") && path.endsWith("/switch")) {
+            if (method != HttpMethod.POST) {
+                return notAllowed();
+            }
+            String name = path.substring("/services/".length(), path.length() - "/switch".length());
+            List<String> to = params.get("to");
+            if (to == null || to.size() != 1 || to.get(0).isEmpty()) {
+                return json(HttpResponseStatus.BAD_REQUEST, error("give the target color: ?to=green"));
+            }
+            boolean force = params.containsKey("force") && !"false".equals(params.get("force").get(0));
+            return switchResponse(router.switchTo(name, to.get(0), force));
+        }
+        return json(HttpResponseStatus.NOT_FOUND, error("no such admin path"));
+    }
+
+    private FullHttpResponse switchResponse(SwitchOutcome outcome) {
+        if (outcome instanceof SwitchOutcome.Switched s) {
+            ObjectNode n = StatusView.JSON.createObjectNode();
+            n.put("service", s.service());
+            n.put("from", s.from());
+            n.put("to", s.to());
+            n.put("switchedAt", s.switchedAt().toString());
+            n.put("switches", s.switches());
+            return json(HttpResponseStatus.OK, n);
+        }
+        if (outcome instanceof SwitchOutcome.UnknownService u) {
+            return json(HttpResponseStatus.NOT_FOUND, error("unknown service '" + u.service() + "'"));
+        }
+        if (outcome instanceof SwitchOutcome.UnknownColor u) {
+            return json(HttpResponseStatus.BAD_REQUEST, error("service '" + u.service() + "' has no color '" + u.color() + "'"));
+        }
+        if (outcome instanceof SwitchOutcome.NoHealthyEndpoint n) {
+            return json(HttpResponseStatus.CONFLICT, error("color '" + n.color() + "' of service '" + n.service()
+                    + "' has no healthy endpoint; add &force=true to switch anyway"));
+        }
+        SwitchOutcome.NotAllowed na = (SwitchOutcome.NotAllowed) outcome;
+        return json(HttpResponseStatus.CONFLICT, error(na.reason()));
+    }
+
+    private static ObjectNode error(String message) {
+        ObjectNode n = StatusView.JSON.createObjectNode();
+        n.put("error", message);
+        return n;
+    }
+
+    private static FullHttpResponse notAllowed() {
+        return json(HttpResponseStatus.METHOD_NOT_ALLOWED, error("method not allowed"));
+    }
+
+    private static FullHttpResponse json(HttpResponseStatus status, ObjectNode node) {
+        return body(status, StatusView.JSON.writeValueAsString(node) + "\n", "application/json");
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String text) {
+        return body(status, text + "\n", "text/plain; charset=utf-8");
+    }
+
+    private static FullHttpResponse body(HttpResponseStatus status, String text, String type) {
+        ByteBuf buf = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
+        return r;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.atDebug().addKeyValue("error", cause.toString()).log("admin connection error");
+        ctx.close();
+    }
+}

@@ -1,0 +1,243 @@
+package dev.teal.gateway.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads a YAML document into a {@link GatewayConfig}. Strict: an unknown key is an error (a typo must not silently
+ * fall back to a default). Every error names its path, e.g. {@code services.shop.colors.blue[1]: 'x' is not host:port}.
+ */
+public final class ConfigParser {
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    private static final Set<String> TOP = Set.of("listen", "admin", "workers", "accessLog", "timeouts", "limits",
+            "upstream", "shutdown", "trustedProxies", "services");
+    private static final Set<String> SERVICE = Set.of("hosts", "active", "drainTimeout", "maxBodySize", "maxInflight",
+            "healthCheck", "colors");
+
+    private ConfigParser() {
+    }
+
+    public static GatewayConfig parse(Path file) {
+        try {
+            return parse(Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    public static GatewayConfig parse(InputStream in) throws IOException {
+        return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    public static GatewayConfig parse(String yaml) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JacksonException e) {
+            throw new ConfigException("not valid YAML: " + e.getOriginalMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new ConfigException("the file is empty");
+        }
+        return parseRoot(new Node("", root));
+    }
+
+    private static GatewayConfig parseRoot(Node root) {
+        root.requireObject(TOP);
+        HostPort listen = root.optional("listen").map(Node::hostPort).orElse(new HostPort("0.0.0.0", 8080));
+        HostPort admin = root.optional("admin").map(Node::hostPort).orElse(new HostPort("127.0.0.1", 9901));
+        int workers = root.optional("workers").map(n -> n.integer(0, 256)).orElse(0);
+        boolean accessLog = root.optional("accessLog").map(Node::bool).orElse(false);
+
+        Timeouts d = Timeouts.DEFAULTS;
+        Timeouts timeouts = root.optional("timeouts").map(t -> {
+            t.requireObject(Set.of("connect", "response", "clientIdle", "upstreamIdle", "header", "body"));
+            return t.build(() -> new Timeouts(
+                    t.duration("connect", d.connect()), t.duration("response", d.response()),
+                    t.duration("clientIdle", d.clientIdle()), t.duration("upstreamIdle", d.upstreamIdle()),
+                    t.duration("header", d.header()), t.duration("body", d.body())));
+        }).orElse(d);
+
+        Limits l = Limits.DEFAULTS;
+        Limits limits = root.optional("limits").map(t -> {
+            t.requireObject(Set.of("maxRequestLine", "maxHeaderBytes", "maxHeaders", "maxConnections"));
+            return t.build(() -> new Limits(
+                    (int) t.size("maxRequestLine", l.maxRequestLine(), Integer.MAX_VALUE),
+                    (int) t.size("maxHeaderBytes", l.maxHeaderBytes(), Integer.MAX_VALUE),
+                    t.optional("maxHeaders").map(n -> n.integer(1, 10_000)).orElse(l.maxHeaders()),
+                    t.optional("maxConnections").map(n -> n.integer(0, 10_000_000)).orElse(l.maxConnections())));
+        }).orElse(l);
+
+        UpstreamSettings u = UpstreamSettings.DEFAULTS;
+        UpstreamSettings upstream = root.optional("upstream").map(t -> {
+            t.requireObject(Set.of("maxConnectionsPerEndpoint", "ejectAfterFailures", "ejectionTime", "maxEjectedPercent"));
+            return t.build(() -> new UpstreamSettings(
+                    t.optional("maxConnectionsPerEndpoint").map(n -> n.integer(0, 1_000_000)).orElse(u.maxConnectionsPerEndpoint()),
+                    t.optional("ejectAfterFailures").map(n -> n.integer(1, 1000)).orElse(u.ejectAfterFailures()),
+                    t.duration("ejectionTime", u.ejectionTime()),
+                    t.optional("maxEjectedPercent").map(n -> n.integer(0, 100)).orElse(u.maxEjectedPercent())));
+        }).orElse(u);
+
+        ShutdownSettings s = ShutdownSettings.DEFAULTS;
+        ShutdownSettings shutdown = root.optional("shutdown").map(t -> {
+            t.requireObject(Set.of("preStopDelay", "timeout"));
+            return t.build(() -> new ShutdownSettings(t.duration("preStopDelay", s.preStopDelay()),
+                    t.duration("timeout", s.timeout())));
+        }).orElse(s);
+
+        List<Cidr> trusted = root.optional("trustedProxies")
+                .map(t -> t.list(n -> n.build(() -> Cidr.parse(n.string())))).orElse(List.of());
+
+        Node servicesNode = root.required("services");
+        servicesNode.requireObject(null);
+        Map<String, ServiceConfig> services = new LinkedHashMap<>();
+        for (String name : servicesNode.keys()) {
+            Node sn = servicesNode.required(name);
+            services.put(name, sn.build(() -> service(name, sn)));
+        }
+        return root.build(() -> new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream,
+                shutdown, trusted, services));
+    }
+
+    private static ServiceConfig service(String name, Node n) {
+        n.requireObject(SERVICE);
+        List<String> hosts = n.optional("hosts").map(h -> h.list(x -> x.build(() -> Names.host(x.string()))))
+                .orElse(List.of());
+        Node colorsNode = n.required("colors");
+        colorsNode.requireObject(null);
+        Map<String, List<HostPort>> colors = new LinkedHashMap<>();
+        for (String color : colorsNode.keys()) {
+            Node cn = colorsNode.required(color);
+            cn.build(() -> Names.color(color));
+            colors.put(color, cn.isNull() ? List.of() : cn.list(Node::hostPort));
+        }
+        String active = n.required("active").string();
+        HealthCheck hc = n.optional("healthCheck").map(h -> {
+            h.requireObject(Set.of("path", "interval", "timeout", "unhealthyThreshold", "healthyThreshold"));
+            HealthCheck def = HealthCheck.defaults("/");
+            return h.build(() -> new HealthCheck(h.optional("path").map(Node::string).orElse("/"),
+                    h.duration("interval", def.interval()), h.duration("timeout", def.timeout()),
+                    h.optional("unhealthyThreshold").map(x -> x.integer(1, 100)).orElse(def.unhealthyThreshold()),
+                    h.optional("healthyThreshold").map(x -> x.integer(1, 100)).orElse(def.healthyThreshold())));
+        }).orElse(null);
+        return new ServiceConfig(name, hosts, active,
+                n.duration("drainTimeout", ServiceConfig.DEFAULT_DRAIN_TIMEOUT),
+                n.size("maxBodySize", 0, Long.MAX_VALUE),
+                n.optional("maxInflight").map(x -> x.integer(0, 10_000_000)).orElse(0),
+                hc, colors);
+    }
+
+    /** A YAML node with its path, for error messages. */
+    private record Node(String path, JsonNode json) {
+
+        String at(String key) {
+            return path.isEmpty() ? key : path + "." + key;
+        }
+
+        <T> T build(java.util.function.Supplier<T> f) {
+            try {
+                return f.get();
+            } catch (ConfigException e) {
+                if (e.getMessage().startsWith(path + ":") || path.isEmpty()) {
+                    throw e;
+                }
+                throw new ConfigException(path + ": " + e.getMessage());
+            }
+        }
+
+        void requireObject(Set<String> allowed) {
+            if (!json.isObject()) {
+                throw new ConfigException((path.isEmpty() ? "the document" : path) + ": expected a mapping");
+            }
+            if (allowed != null) {
+                for (String k : json.propertyNames()) {
+                    if (!allowed.contains(k)) {
+                        throw new ConfigException(at(k) + ": unknown key (known: " + new java.util.TreeSet<>(allowed) + ")");
+                    }
+                }
+            }
+        }
+
+        List<String> keys() {
+            return new ArrayList<>(json.propertyNames());
+        }
+
+        boolean isNull() {
+            return json.isNull();
+        }
+
+        java.util.Optional<Node> optional(String key) {
+            JsonNode v = json.get(key);
+            return v == null || v.isNull() ? java.util.Optional.empty() : java.util.Optional.of(new Node(at(key), v));
+        }
+
+        Node required(String key) {
+            JsonNode v = json.get(key);
+            if (v == null) {
+                throw new ConfigException(at(key) + ": required");
+            }
+            return new Node(at(key), v);
+        }
+
+        String string() {
+            if (!json.isString() && !json.isNumber() && !json.isBoolean()) {
+                throw new ConfigException(path + ": expected a string");
+            }
+            return json.asString();
+        }
+
+        boolean bool() {
+            if (!json.isBoolean()) {
+                throw new ConfigException(path + ": expected true or false");
+            }
+            return json.asBoolean();
+        }
+
+        int integer(int min, int max) {
+            if (!json.isIntegralNumber() || json.asLong() < min || json.asLong() > max) {
+                throw new ConfigException(path + ": expected a whole number within " + min + ".." + max);
+            }
+            return json.asInt();
+        }
+
+        HostPort hostPort() {
+            return build(() -> HostPort.parse(string()));
+        }
+
+        Duration duration(String key, Duration def) {
+            return optional(key).map(n -> n.build(() -> Units.duration(n.string()))).orElse(def);
+        }
+
+        long size(String key, long def, long max) {
+            return optional(key).map(n -> {
+                long v = n.build(() -> Units.size(n.string()));
+                if (v > max) {
+                    throw new ConfigException(n.path + ": at most " + max);
+                }
+                return v;
+            }).orElse(def);
+        }
+
+        <T> List<T> list(java.util.function.Function<Node, T> each) {
+            if (!json.isArray()) {
+                throw new ConfigException(path + ": expected a list");
+            }
+            List<T> out = new ArrayList<>(json.size());
+            for (int i = 0; i < json.size(); i++) {
+                out.add(each.apply(new Node(path + "[" + i + "]", json.get(i))));
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.teal.gateway.config;
+
+import java.time.Duration;
+
+/**
+ * Active health check of every endpoint of a service: {@code GET path}; a 2xx or 3xx answer within {@code timeout}
+ * is a success.
+ *
+ * @param unhealthyThreshold consecutive failures that mark an endpoint unhealthy (default 2)
+ * @param healthyThreshold   consecutive successes that mark it healthy again (default 1)
+ */
+public record HealthCheck(String path, Duration interval, Duration timeout, int unhealthyThreshold,
+                          int healthyThreshold) {
+
+    public static HealthCheck defaults(String path) {
+        return new HealthCheck(path, Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 1);
+    }
+
+    public HealthCheck {
+        if (path == null || !path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+            throw new ConfigException("healthCheck.path must start with '/' and contain no spaces or control characters");
+        }
+        Timeouts.positive("healthCheck.interval", interval);
+        Timeouts.positive("healthCheck.timeout", timeout);
+        if (unhealthyThreshold < 1 || healthyThreshold < 1) {
+            throw new ConfigException("healthCheck thresholds must be at least 1");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.teal.gateway.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One service: the hosts it answers, its colors with their endpoints, and which color serves.
+ *
+ * @param hosts        Host header matches; empty makes this the default service
+ * @param active       the color that serves
+ * @param drainTimeout longest an old-color request or connection is waited for after a switch
+ * @param maxBodySize  largest request body in bytes; 0 means unlimited (streamed)
+ * @param maxInflight  largest number of requests in flight for the service; 0 means unlimited; over it: 503
+ * @param healthCheck  active health check, or null for none (endpoints are healthy until passively ejected)
+ * @param colors       endpoints per color, in the order written
+ */
+public record ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
+                            int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors) {
+
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    public ServiceConfig {
+        Names.service(name);
+        hosts = List.copyOf(hosts);
+        hosts.forEach(Names::host);
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        if (drainTimeout.isNegative()) {
+            throw new ConfigException("drainTimeout must not be negative");
+        }
+        if (maxBodySize < 0 || maxInflight < 0) {
+            throw new ConfigException("maxBodySize and maxInflight must be 0 (unlimited) or more");
+        }
+        if (colors == null || colors.isEmpty()) {
+            throw new ConfigException("colors: at least one color is needed");
+        }
+        Map<String, List<HostPort>> copy = new LinkedHashMap<>();
+        colors.forEach((color, endpoints) -> copy.put(Names.color(color), List.copyOf(endpoints)));
+        colors = java.util.Collections.unmodifiableMap(copy);
+        if (!colors.containsKey(active)) {
+            throw new ConfigException("active: '" + active + "' is not one of the colors " + colors.keySet());
+        }
+    }
+
+    /** A copy with another serving color (used by Kubernetes mode and the demo). */
+    public ServiceConfig withActive(String color) {
+        return new ServiceConfig(name, hosts, color, drainTimeout, maxBodySize, maxInflight, healthCheck, colors);
+    }
+
+    public boolean isDefault() {
+        return hosts.isEmpty();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.teal.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.channel.EventLoopGroup;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/** The Prometheus registry with JVM, process and Netty binders, and factories for the gateway's own meters. */
+public final class GatewayMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Counter reloadsApplied;
+    private final Counter reloadsRejected;
+
+    public GatewayMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+        if (alloc instanceof ByteBufAllocatorMetricProvider provider) {
+            new NettyAllocatorMetrics(provider).bindTo(registry);
+        }
+        reloadsApplied = Counter.builder(TealMeters.CONFIG_RELOADS).description(TealMeters.CONFIG_RELOADS_HELP)
+                .tag("result", "applied").register(registry);
+        reloadsRejected = Counter.builder(TealMeters.CONFIG_RELOADS).description(TealMeters.CONFIG_RELOADS_HELP)
+                .tag("result", "rejected").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Prometheus text exposition (format 0.0.4). */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public void bindEventLoops(EventLoopGroup group) {
+        new NettyEventExecutorMetrics(group).bindTo(registry);
+    }
+
+    public void reloadApplied() {
+        reloadsApplied.increment();
+    }
+
+    public void reloadRejected() {
+        reloadsRejected.increment();
+    }
+
+    public Timer requestTimer(String service, String color, String statusClass) {
+        return Timer.builder(TealMeters.REQUESTS).description(TealMeters.REQUESTS_HELP)
+                .tags("service", service, "color", color, "status", statusClass)
+                .serviceLevelObjectives(TealMeters.LATENCY_BUCKETS)
+                .register(registry);
+    }
+
+    public Timer drainTimer(String service) {
+        return Timer.builder(TealMeters.DRAIN).description(TealMeters.DRAIN_HELP).tags("service", service)
+                .serviceLevelObjectives(TealMeters.DRAIN_BUCKETS).register(registry);
+    }
+
+    public Counter cutover(String service, String from, String to, String result) {
+        return Counter.builder(TealMeters.CUTOVERS).description(TealMeters.CUTOVERS_HELP)
+                .tags("service", service, "from", from, "to", to, "result", result).register(registry);
+    }
+
+    public Counter upstreamError(String service, String color, String kind) {
+        return Counter.builder(TealMeters.UPSTREAM_ERRORS).description(TealMeters.UPSTREAM_ERRORS_HELP)
+                .tags("service", service, "color", color, "kind", kind).register(registry);
+    }
+
+    public Counter rejected(String reason) {
+        return Counter.builder(TealMeters.REJECTED).description(TealMeters.REJECTED_HELP).tag("reason", reason)
+                .register(registry);
+    }
+
+    public <T> Gauge gauge(String name, String help, Tags tags, T obj, ToDoubleFunction<T> f) {
+        return Gauge.builder(name, obj, f).description(help).tags(tags).strongReference(true).register(registry);
+    }
+
+    public Gauge gauge(String name, String help, Tags tags, Supplier<Number> f) {
+        return Gauge.builder(name, f).description(help).tags(tags).strongReference(true).register(registry);
+    }
+
+    public void remove(Meter meter) {
+        registry.remove(meter);
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,754 @@
+package dev.teal.gateway.proxy;
+
+import dev.teal.gateway.routing.ServiceRoute;
+import dev.teal.gateway.routing.ServiceRuntime;
+import dev.teal.gateway.upstream.ColorPool;
+import dev.teal.gateway.upstream.Endpoint;
+import dev.teal.gateway.upstream.LoopConnectionPool;
+import dev.teal.gateway.upstream.UpstreamConnection;
+import dev.teal.gateway.upstream.UpstreamErrorKind;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection. Each request is routed when its head is decoded: the routing snapshot is read once, so a
+ * request that starts after a switch goes to the new color even on a keep-alive connection opened before it. The
+ * upstream connection comes from this event loop's pool. Requests on one connection are handled one at a time;
+ * pipelined ones wait in order. Auto-read is off: the client is read only when there is somewhere to put the bytes.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
+    private static final Logger ACCESS = LoggerFactory.getLogger("teal.access");
+    private static final int MAX_ATTEMPTS = 3;
+
+    private static final int WAIT_NONE = 0;
+    private static final int WAIT_IDLE = 1;
+    private static final int WAIT_HEAD = 2;
+    private static final int WAIT_BODY = 3;
+
+    private final ProxyContext proxy;
+    private final ProxyResponseEncoder encoder;
+    private ChannelHandlerContext ctx;
+    private LoopConnectionPool pool;
+    private String clientIp = "unknown";
+    private boolean trusted;
+
+    private Exchange exchange;
+    private ArrayDeque<Object> pending;
+    private boolean discarding;
+    private boolean closing;
+
+    private int waitKind;
+    private long deadline;
+    private ScheduledFuture<?> timer;
+
+    FrontendHandler(ProxyContext proxy, ProxyResponseEncoder encoder) {
+        this.proxy = proxy;
+        this.encoder = encoder;
+    }
+
+    // ---- connection lifecycle -------------------------------------------------------------------------------
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel ch = ctx.channel();
+        ch.config().setAutoRead(false);
+        if (!proxy.clientOpened(ch)) {
+            proxy.countOverloaded();
+            respondAndClose(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections");
+            return;
+        }
+        pool = proxy.loopPools().forLoop(ch.eventLoop());
+        if (ch.remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null) {
+            clientIp = remote.getAddress().getHostAddress();
+            trusted = proxy.settings().isTrusted(remote.getAddress());
+        }
+        waitFor(WAIT_HEAD, proxy.settings().headerNanos());
+        ctx.read();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        proxy.clientClosed();
+        waitKind = WAIT_NONE;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        Exchange ex = exchange;
+        if (ex != null && !ex.done) {
+            finish(ex, 0, false); // the client went away; nothing to record as a response
+        }
+        if (pending != null) {
+            Object m;
+            while ((m = pending.poll()) != null) {
+                ReferenceCountUtil.release(m);
+            }
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ProxyContext.CLOSE_IF_IDLE) {
+            if (exchange == null && !discarding && (pending == null || pending.isEmpty())) {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.atDebug().addKeyValue("client", clientIp).addKeyValue("error", cause.toString()).log("client connection error");
+        ctx.close();
+    }
+
+    // ---- client input -----------------------------------------------------------------------------------------
+
+    void bytesArrived() {
+        if (waitKind == WAIT_IDLE) {
+            waitFor(WAIT_HEAD, proxy.settings().headerNanos());
+        } else if (waitKind == WAIT_BODY) {
+            deadline = System.nanoTime() + proxy.settings().bodyNanos();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Exchange ex = exchange;
+        if (ex != null && ex.tunnel) {
+            tunnelFromClient(ex, msg);
+            return;
+        }
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if ((pending != null && !pending.isEmpty()) || (ex != null && msg instanceof HttpRequest)) {
+            if (pending == null) {
+                pending = new ArrayDeque<>(4);
+            }
+            pending.add(msg); // pipelined: handled when the request before it has been answered
+            return;
+        }
+        dispatch(msg);
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest req) {
+            startRequest(req);
+            if (msg instanceof HttpContent c) {
+                // only the decoder's "invalid message" is request and content at once; startRequest refused it
+                c.release();
+            }
+        } else if (msg instanceof HttpContent c) {
+            requestContent(c);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        Exchange ex = exchange;
+        if (ex == null || ex.upstream == null) {
+            return;
+        }
+        if (ex.unflushed) {
+            ex.unflushed = false;
+            ex.upstream.flush();
+        }
+        if ((ex.tunnel || !ex.requestComplete) && ex.upstream.isWritable()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Exchange ex = exchange;
+        if (ctx.channel().isWritable() && ex != null && ex.upstream != null) {
+            ex.upstream.config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void startRequest(HttpRequest req) {
+        ProxySettings s = proxy.settings();
+        RequestChecks.Refusal refusal = RequestChecks.check(req, s.maxHeaders());
+        if (refusal != null) {
+            proxy.countBadRequest();
+            respondAndClose(refusal.status(), refusal.text());
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        boolean hasBody = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+        ServiceRoute route = proxy.router().current().route(req.headers().get(HttpHeaderNames.HOST));
+        if (route == null) {
+            proxy.countNoRoute();
+            refuse(HttpResponseStatus.NOT_FOUND, "no service for this host", keepAlive && !hasBody);
+            return;
+        }
+        ServiceRuntime service = route.service();
+        ColorPool color = route.serving();
+        long maxBody = service.config().maxBodySize();
+        if (maxBody > 0 && HttpUtil.getContentLength(req, -1L) > maxBody) {
+            proxy.countTooLarge();
+            color.recordRequest(413, 0);
+            refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large", false);
+            return;
+        }
+        if (!service.tryStartRequest()) {
+            proxy.countOverloaded();
+            color.recordRequest(503, 0);
+            refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "service overloaded", keepAlive && !hasBody);
+            return;
+        }
+        Endpoint endpoint = color.pick(null);
+        if (endpoint == null) {
+            service.requestEnded();
+            color.recordRequest(503, 0);
+            refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy endpoint", keepAlive && !hasBody);
+            return;
+        }
+        boolean upgrade = HeaderRules.isUpgrade(req);
+        boolean expectContinue = HttpUtil.is100ContinueExpected(req);
+        boolean http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
+        HeaderRules.prepareRequest(req, upgrade, clientIp, trusted);
+        Exchange ex = new Exchange(service, color, endpoint, req, keepAlive, http10, upgrade,
+                req.method() == HttpMethod.HEAD, expectContinue, System.nanoTime());
+        endpoint.requestStarted();
+        exchange = ex;
+        waitFor(hasBody ? WAIT_BODY : WAIT_NONE, s.bodyNanos());
+        acquire(ex);
+    }
+
+    private void requestContent(HttpContent c) {
+        boolean last = c instanceof LastHttpContent;
+        Exchange ex = exchange;
+        if (discarding || ex == null || ex.done) {
+            c.release();
+            if (discarding && last) {
+                discarding = false;
+                readyForNext();
+            }
+            return;
+        }
+        if (c.decoderResult().isFailure()) {
+            c.release();
+            proxy.countBadRequest();
+            failExchange(ex, HttpResponseStatus.BAD_REQUEST, "bad request body", true);
+            return;
+        }
+        ex.bodyBytes += c.content().readableBytes();
+        long maxBody = ex.service.config().maxBodySize();
+        if (maxBody > 0 && ex.bodyBytes > maxBody) {
+            c.release();
+            proxy.countTooLarge();
+            failExchange(ex, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large", true);
+            return;
+        }
+        if (last) {
+            ex.requestComplete = true;
+            waitKind = WAIT_NONE;
+        }
+        if (ex.upstream == null) {
+            ex.queue(c);
+            return;
+        }
+        ex.bodySent = true;
+        ex.upstream.write(c);
+        ex.unflushed = true;
+        if (last) {
+            ex.unflushed = false;
+            ex.upstream.flush();
+            backend(ex).awaitResponse(proxy.settings().responseNanos());
+        }
+    }
+
+    // ---- upstream connection --------------------------------------------------------------------------------
+
+    private void acquire(Exchange ex) {
+        Channel idle = pool.pollIdle(ex.endpoint);
+        if (idle != null) {
+            attach(ex, idle);
+            return;
+        }
+        if (!pool.mayOpen(ex.endpoint)) {
+            retryOrFail(ex, HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream connection limit reached");
+            return;
+        }
+        ChannelFuture f = pool.connect(ex.endpoint);
+        ex.connecting = f.channel();
+        f.addListener((ChannelFutureListener) cf -> connected(ex, cf));
+    }
+
+    private void connected(Exchange ex, ChannelFuture f) {
+        ex.connecting = null;
+        if (exchange != ex || ex.done) {
+            f.channel().close();
+            return;
+        }
+        if (!f.isSuccess()) {
+            ex.endpoint.recordFailure(UpstreamErrorKind.CONNECT);
+            LOG.atDebug().addKeyValue("endpoint", ex.endpoint).addKeyValue("error", String.valueOf(f.cause()))
+                    .log("upstream connect failed");
+            retryOrFail(ex, HttpResponseStatus.BAD_GATEWAY, "upstream connect failed");
+            return;
+        }
+        ex.endpoint.recordSuccess();
+        attach(ex, f.channel());
+    }
+
+    /** Another endpoint of the same color, if nothing of the request has been sent yet; else an error answer. */
+    private void retryOrFail(Exchange ex, HttpResponseStatus status, String text) {
+        if (!ex.bodySent && ++ex.attempts < MAX_ATTEMPTS) {
+            Endpoint next = ex.pool.pick(ex.endpoint);
+            if (next != null) {
+                next.requestStarted();
+                ex.endpoint.requestEnded();
+                ex.endpoint = next;
+                acquire(ex);
+                return;
+            }
+        }
+        failExchange(ex, status, text, !ex.requestComplete);
+    }
+
+    private void attach(Exchange ex, Channel upstream) {
+        ex.upstream = upstream;
+        BackendHandler backend = backend(ex);
+        backend.bind(this, ex);
+        boolean reused = UpstreamConnection.of(upstream).requests() > 1;
+        upstream.write(ex.request).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                headWriteFailed(ex, f, reused);
+            }
+        });
+        if (ex.queued != null) {
+            HttpContent c;
+            while ((c = ex.queued.poll()) != null) {
+                ex.bodySent = true;
+                upstream.write(c);
+            }
+        }
+        upstream.flush();
+        if (ex.requestComplete) {
+            backend.awaitResponse(proxy.settings().responseNanos());
+        } else {
+            if (ex.expectContinue) {
+                encoder.answeringHead(false);
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                        Unpooled.EMPTY_BUFFER));
+            }
+            if (upstream.isWritable()) {
+                ctx.read();
+            }
+        }
+    }
+
+    /** The head could not be written: on a reused connection that the upstream had just closed, try again. */
+    private void headWriteFailed(Exchange ex, ChannelFuture f, boolean reused) {
+        if (exchange != ex || ex.done || ex.responseStarted) {
+            return;
+        }
+        Channel ch = f.channel();
+        backend(ex).unbind();
+        ex.upstream = null;
+        ch.close();
+        if (reused && !ex.bodySent) {
+            LOG.atDebug().addKeyValue("endpoint", ex.endpoint).log("pooled upstream connection was closed; retrying");
+            acquire(ex);
+        } else {
+            ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
+            failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream failed", !ex.requestComplete);
+        }
+    }
+
+    private static BackendHandler backend(Exchange ex) {
+        return (BackendHandler) ex.upstream.pipeline().get("backend");
+    }
+
+    // ---- upstream input (called by BackendHandler) ---------------------------------------------------------
+
+    void upstreamRead(Exchange ex, Object msg) {
+        if (ex != exchange || ex.done) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (ex.tunnel) {
+            tunnelFromUpstream(ex, msg);
+            return;
+        }
+        if (msg instanceof HttpResponse res) {
+            if (res.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
+                failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream sent an invalid response", !ex.requestComplete);
+                return;
+            }
+            responseHead(ex, res);
+            if (ex.tunnel || !(msg instanceof HttpContent)) {
+                return;
+            }
+        }
+        if (msg instanceof HttpContent c) {
+            responseContent(ex, c);
+        } else if (!(msg instanceof HttpObject)) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void responseHead(Exchange ex, HttpResponse res) {
+        backend(ex).responseArrived();
+        int code = res.status().code();
+        if (code == 101 && ex.upgrade) {
+            startTunnel(ex, res);
+            return;
+        }
+        if (code < 200) {
+            ex.interim = true; // 1xx other than an accepted upgrade: the final answer follows
+            return;
+        }
+        ex.responseStarted = true;
+        ex.status = code;
+        ex.upstreamKeepAlive = HttpUtil.isKeepAlive(res);
+        HeaderRules.prepareResponse(res, false);
+        boolean keepAlive = ex.keepAlive && ex.requestComplete && !proxy.isShuttingDown();
+        if (!ex.head && code != 204 && code != 304 && !HttpUtil.isContentLengthSet(res)
+                && !HttpUtil.isTransferEncodingChunked(res)) {
+            if (ex.clientHttp10) {
+                keepAlive = false; // the body ends when the connection does
+            } else {
+                HttpUtil.setTransferEncodingChunked(res, true);
+            }
+        }
+        if (!keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (ex.clientHttp10) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        ex.closeClientAfter = !keepAlive;
+        res.setProtocolVersion(ex.clientHttp10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
+        encoder.answeringHead(ex.head);
+        ctx.write(res);
+    }
+
+    private void responseContent(Exchange ex, HttpContent c) {
+        boolean last = c instanceof LastHttpContent;
+        if (ex.interim) {
+            c.release();
+            if (last) {
+                ex.interim = false;
+            }
+            return;
+        }
+        if (!ex.responseStarted) {
+            c.release();
+            return;
+        }
+        if (c.decoderResult().isFailure()) {
+            c.release();
+            ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
+            failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream sent an invalid response", true);
+            return;
+        }
+        ctx.write(c);
+        if (!ctx.channel().isWritable()) {
+            ex.upstream.config().setAutoRead(false); // resumes in channelWritabilityChanged
+        }
+        if (last) {
+            responseEnded(ex);
+        }
+    }
+
+    void upstreamReadComplete(Exchange ex) {
+        ctx.flush();
+    }
+
+    void upstreamWritable(Exchange ex) {
+        if (ex == exchange && ex != null && (ex.tunnel || !ex.requestComplete)) {
+            ctx.read();
+        }
+    }
+
+    void upstreamClosed(Exchange ex) {
+        if (ex != exchange || ex == null || ex.done) {
+            return;
+        }
+        if (ex.tunnel) {
+            finish(ex, 0, false);
+            closeAfterFlush();
+            return;
+        }
+        ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
+        if (!ex.responseStarted) {
+            failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection", !ex.requestComplete);
+        } else {
+            finish(ex, HttpResponseStatus.BAD_GATEWAY.code(), false); // truncated: the client must not take it as whole
+            closeAfterFlush();
+        }
+    }
+
+    void upstreamTimedOut(Exchange ex) {
+        if (ex != exchange || ex == null || ex.done || ex.responseStarted) {
+            return;
+        }
+        ex.endpoint.recordFailure(UpstreamErrorKind.TIMEOUT);
+        failExchange(ex, HttpResponseStatus.GATEWAY_TIMEOUT, "upstream timed out", !ex.requestComplete);
+    }
+
+    // ---- upgraded connections ---------------------------------------------------------------------------------
+
+    private void startTunnel(Exchange ex, HttpResponse res) {
+        ex.tunnel = true;
+        ex.responseStarted = true;
+        ex.requestComplete = true;
+        ex.status = 101;
+        waitKind = WAIT_NONE;
+        HeaderRules.prepareResponse(res, true);
+        encoder.answeringHead(false);
+        ctx.writeAndFlush(res);
+        ctx.pipeline().remove("encoder");
+        ctx.pipeline().remove("decoder"); // bytes it still held come to channelRead as ByteBuf
+        ex.upstream.pipeline().remove("encoder");
+        ex.upstream.pipeline().remove("decoder");
+        LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
+                .log("connection upgraded");
+        ctx.read();
+    }
+
+    private void tunnelFromClient(Exchange ex, Object msg) {
+        ByteBuf buf = asBytes(msg);
+        if (buf == null) {
+            return;
+        }
+        ex.upstream.write(buf);
+        ex.unflushed = true;
+    }
+
+    private void tunnelFromUpstream(Exchange ex, Object msg) {
+        ByteBuf buf = asBytes(msg);
+        if (buf == null) {
+            return;
+        }
+        ctx.write(buf);
+        if (!ctx.channel().isWritable()) {
+            ex.upstream.config().setAutoRead(false);
+        }
+    }
+
+    /** Bytes of a tunneled message; HTTP objects left over from the codecs give their content. */
+    private static ByteBuf asBytes(Object msg) {
+        if (msg instanceof ByteBuf b) {
+            return b;
+        }
+        if (msg instanceof HttpContent c) {
+            ByteBuf b = c.content();
+            if (b.isReadable()) {
+                return b;
+            }
+        }
+        ReferenceCountUtil.release(msg);
+        return null;
+    }
+
+    // ---- ends -------------------------------------------------------------------------------------------------
+
+    private void responseEnded(Exchange ex) {
+        boolean reusable = ex.upstreamKeepAlive && ex.requestComplete;
+        finish(ex, ex.status, reusable);
+        if (ex.closeClientAfter || !ex.requestComplete) {
+            closeAfterFlush();
+        } else {
+            ctx.flush();
+            readyForNext();
+        }
+    }
+
+    /** Answers an exchange that failed before its response started; closes the client if it must. */
+    private void failExchange(Exchange ex, HttpResponseStatus status, String text, boolean close) {
+        if (ex.responseStarted) {
+            finish(ex, status.code(), false);
+            closeAfterFlush();
+            return;
+        }
+        boolean closeClient = close || !ex.keepAlive || proxy.isShuttingDown();
+        finish(ex, status.code(), false);
+        encoder.answeringHead(false);
+        ctx.write(ErrorResponses.of(status, text, closeClient));
+        if (closeClient) {
+            closeAfterFlush();
+        } else {
+            ctx.flush();
+            readyForNext();
+        }
+    }
+
+    /** Ends the exchange once: meters, in-flight counts, and the upstream connection back to the pool or closed. */
+    private void finish(Exchange ex, int status, boolean reusable) {
+        if (ex.done) {
+            return;
+        }
+        ex.done = true;
+        if (exchange == ex) {
+            exchange = null;
+        }
+        long nanos = System.nanoTime() - ex.startNanos;
+        if (status >= 200) {
+            ex.pool.recordRequest(status, nanos);
+        }
+        ex.releaseQueued();
+        Channel up = ex.upstream;
+        if (up != null) {
+            BackendHandler b = (BackendHandler) up.pipeline().get("backend");
+            if (b != null) {
+                b.unbind();
+            }
+            if (!up.config().isAutoRead()) {
+                up.config().setAutoRead(true);
+            }
+            if (ex.tunnel) {
+                up.close();
+            } else {
+                pool.release(up, reusable);
+            }
+        } else if (ex.connecting != null) {
+            ex.connecting.close();
+        }
+        ex.endpoint.requestEnded();
+        ex.service.requestEnded();
+        if (proxy.settings().accessLog()) {
+            ACCESS.atInfo().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
+                    .addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("method", ex.request.method())
+                    .addKeyValue("path", ex.request.uri()).addKeyValue("status", status == 0 ? "aborted" : status)
+                    .addKeyValue("ms", TimeUnit.NANOSECONDS.toMillis(nanos)).addKeyValue("client", clientIp)
+                    .log("request");
+        }
+    }
+
+    /** The next request on this connection may start: one already received, or a read for one. */
+    private void readyForNext() {
+        if (closing) {
+            return;
+        }
+        if (proxy.isShuttingDown() && exchange == null && !discarding) {
+            closeAfterFlush();
+            return;
+        }
+        while (pending != null && !pending.isEmpty() && !closing) {
+            if (exchange != null && pending.peek() instanceof HttpRequest) {
+                return; // the next pipelined request waits for this one's answer
+            }
+            dispatch(pending.poll());
+        }
+        if (closing) {
+            return;
+        }
+        if (exchange == null) {
+            if (!discarding) {
+                waitFor(WAIT_IDLE, proxy.settings().clientIdleNanos());
+            }
+            ctx.read();
+        }
+    }
+
+    /** A request the gateway answers itself; the connection stays open only when nothing of the request is left. */
+    private void refuse(HttpResponseStatus status, String text, boolean keepOpen) {
+        if (!keepOpen || proxy.isShuttingDown()) {
+            respondAndClose(status, text);
+            return;
+        }
+        encoder.answeringHead(false);
+        ctx.writeAndFlush(ErrorResponses.of(status, text, false));
+        discarding = true; // swallow the request's (empty) last content, then go on
+        waitFor(WAIT_NONE, 0);
+    }
+
+    private void respondAndClose(HttpResponseStatus status, String text) {
+        encoder.answeringHead(false);
+        ctx.write(ErrorResponses.of(status, text, true));
+        closeAfterFlush();
+    }
+
+    private void closeAfterFlush() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        waitKind = WAIT_NONE;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    // ---- client timeouts: one lazily re-armed timer per connection ------------------------------------------
+
+    private void waitFor(int kind, long nanos) {
+        waitKind = kind;
+        if (kind == WAIT_NONE) {
+            return;
+        }
+        deadline = System.nanoTime() + nanos;
+        if (timer == null) {
+            timer = ctx.executor().schedule(this::checkTimeout, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void checkTimeout() {
+        timer = null;
+        if (waitKind == WAIT_NONE || !ctx.channel().isActive()) {
+            return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            timer = ctx.executor().schedule(this::checkTimeout, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        int kind = waitKind;
+        waitKind = WAIT_NONE;
+        switch (kind) {
+            case WAIT_IDLE -> ctx.close();
+            case WAIT_HEAD -> {
+                proxy.countTimeout();
+                respondAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "request header timeout");
+            }
+            default -> {
+                proxy.countTimeout();
+                Exchange ex = exchange;
+                if (ex != null) {
+                    failExchange(ex, HttpResponseStatus.REQUEST_TIMEOUT, "request body timeout", true);
+                } else {
+                    respondAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "request body timeout");
+                }
+            }
+        }
+    }
+}

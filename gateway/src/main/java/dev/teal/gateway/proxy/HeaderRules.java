@@ -1,0 +1,97 @@
+package dev.teal.gateway.proxy;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+
+/**
+ * What crosses the gateway: hop-by-hop headers and those named in {@code Connection} are stripped both ways;
+ * {@code X-Forwarded-*} are set (appended to only for trusted proxies); {@code Host} is kept.
+ */
+final class HeaderRules {
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+
+    private HeaderRules() {
+    }
+
+    /** True when the client asks to switch protocols (WebSocket and the like). */
+    static boolean isUpgrade(HttpRequest req) {
+        HttpHeaders h = req.headers();
+        return h.contains(HttpHeaderNames.UPGRADE)
+                && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    /**
+     * Rewrites a client request, in place, for the upstream.
+     *
+     * @param clientIp the client address as text
+     * @param trusted  whether the client is a trusted proxy whose {@code X-Forwarded-*} headers are kept
+     */
+    static void prepareRequest(HttpRequest req, boolean upgrade, String clientIp, boolean trusted) {
+        HttpHeaders h = req.headers();
+        stripHopByHop(h);
+        h.remove(HttpHeaderNames.EXPECT); // the gateway answers 100-continue itself
+        if (upgrade) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        } else {
+            h.remove(HttpHeaderNames.UPGRADE);
+        }
+        String prior = trusted ? h.get(X_FORWARDED_FOR) : null;
+        h.set(X_FORWARDED_FOR, prior == null || prior.isEmpty() ? clientIp : prior + ", " + clientIp);
+        if (!trusted || !h.contains(X_FORWARDED_PROTO)) {
+            h.set(X_FORWARDED_PROTO, HTTP);
+        }
+        if (!trusted || !h.contains(X_FORWARDED_HOST)) {
+            String host = h.get(HttpHeaderNames.HOST);
+            if (host != null) {
+                h.set(X_FORWARDED_HOST, host);
+            } else {
+                h.remove(X_FORWARDED_HOST);
+            }
+        }
+        req.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    /** Rewrites an upstream response, in place, for the client. */
+    static void prepareResponse(HttpResponse res, boolean upgrade) {
+        HttpHeaders h = res.headers();
+        stripHopByHop(h);
+        h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
+        if (upgrade) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        } else {
+            h.remove(HttpHeaderNames.UPGRADE);
+        }
+    }
+
+    private static void stripHopByHop(HttpHeaders h) {
+        String connection = h.get(HttpHeaderNames.CONNECTION);
+        if (connection != null) {
+            for (String token : connection.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty() && !isFraming(name)) {
+                    h.remove(name);
+                }
+            }
+            h.remove(HttpHeaderNames.CONNECTION);
+        }
+        h.remove(HttpHeaderNames.KEEP_ALIVE);
+        h.remove(PROXY_CONNECTION);
+        h.remove(HttpHeaderNames.TE);
+        h.remove(HttpHeaderNames.TRAILER);
+    }
+
+    /** Headers a {@code Connection} token must not remove: they frame the message or route it. */
+    private static boolean isFraming(String name) {
+        return name.equalsIgnoreCase("host") || name.equalsIgnoreCase("content-length")
+                || name.equalsIgnoreCase("transfer-encoding") || name.equalsIgnoreCase("upgrade");
+    }
+}

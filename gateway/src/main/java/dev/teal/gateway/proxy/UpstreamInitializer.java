@@ -1,0 +1,26 @@
+package dev.teal.gateway.proxy;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+
+/** Pipeline of an upstream connection: response decoder, request encoder, {@link BackendHandler}. */
+@ChannelHandler.Sharable
+public final class UpstreamInitializer extends ChannelInitializer<SocketChannel> {
+    private final HttpDecoderConfig decoderConfig = new HttpDecoderConfig()
+            .setMaxInitialLineLength(8192)
+            .setMaxHeaderSize(64 * 1024)
+            .setMaxChunkSize(64 * 1024)
+            .setStrictLineParsing(true)
+            .setUseRfc9112TransferEncoding(true);
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        UpstreamResponseDecoder decoder = new UpstreamResponseDecoder(decoderConfig.clone());
+        ch.pipeline().addLast("decoder", decoder)
+                .addLast("encoder", new HttpRequestEncoder())
+                .addLast("backend", new BackendHandler(decoder));
+    }
+}

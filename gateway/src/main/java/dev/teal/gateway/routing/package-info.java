@@ -1,0 +1,7 @@
+/**
+ * Which pool a request goes to. A {@link dev.teal.gateway.routing.RoutingSnapshot} is immutable: host to service,
+ * and per service the color that serves. The {@link dev.teal.gateway.routing.Router} publishes a new snapshot in one
+ * volatile write; a request reads the snapshot once, when its request line has been received, so every request that
+ * starts after a switch answer goes to the new color. Start at {@code Router}.
+ */
+package dev.teal.gateway.routing;

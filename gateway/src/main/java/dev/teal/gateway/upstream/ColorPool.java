@@ -1,0 +1,268 @@
+package dev.teal.gateway.upstream;
+
+import dev.teal.gateway.config.HostPort;
+import dev.teal.gateway.config.UpstreamSettings;
+import dev.teal.gateway.metrics.GatewayMetrics;
+import dev.teal.gateway.metrics.TealMeters;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One color of one service: its endpoints, its in-flight count, its meters, and every upstream connection it has
+ * open (so a drain timeout can close what is left). Lives as long as the color exists in the configuration; a
+ * reload updates its endpoints in place so health, counters and pooled connections survive.
+ */
+public final class ColorPool {
+    private static final Logger LOG = LoggerFactory.getLogger(ColorPool.class);
+    private static final Endpoint[] NONE = new Endpoint[0];
+
+    private final String service;
+    private final String color;
+    private final GatewayMetrics metrics;
+    private volatile UpstreamSettings settings;
+    private volatile Endpoint[] endpoints = NONE;
+    private final AtomicInteger inflight = new AtomicInteger();
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private volatile boolean draining;
+    private volatile boolean serving;
+    private final Timer[] timers = new Timer[5];
+    private final Counter[] errors = new Counter[UpstreamErrorKind.values().length];
+    private final List<Meter> meters = new ArrayList<>();
+    private final Map<Endpoint, Meter> healthGauges = new HashMap<>();
+
+    public ColorPool(String service, String color, UpstreamSettings settings, GatewayMetrics metrics) {
+        this.service = service;
+        this.color = color;
+        this.settings = settings;
+        this.metrics = metrics;
+        for (int i = 0; i < timers.length; i++) {
+            timers[i] = metrics.requestTimer(service, color, (i + 1) + "xx");
+            meters.add(timers[i]);
+        }
+        for (UpstreamErrorKind k : UpstreamErrorKind.values()) {
+            errors[k.ordinal()] = metrics.upstreamError(service, color, k.label());
+            meters.add(errors[k.ordinal()]);
+        }
+        Tags tags = Tags.of("service", service, "color", color);
+        meters.add(metrics.gauge(TealMeters.INFLIGHT, TealMeters.INFLIGHT_HELP, tags, inflight, AtomicInteger::get));
+        meters.add(metrics.gauge(TealMeters.SERVING, TealMeters.SERVING_HELP, tags, this, p -> p.serving ? 1 : 0));
+        meters.add(metrics.gauge(TealMeters.UPSTREAM_CONNECTIONS, TealMeters.UPSTREAM_CONNECTIONS_HELP,
+                tags.and("state", "active"), this, p -> p.connections(true)));
+        meters.add(metrics.gauge(TealMeters.UPSTREAM_CONNECTIONS, TealMeters.UPSTREAM_CONNECTIONS_HELP,
+                tags.and("state", "idle"), this, p -> p.connections(false)));
+    }
+
+    public String service() {
+        return service;
+    }
+
+    public String color() {
+        return color;
+    }
+
+    UpstreamSettings settings() {
+        return settings;
+    }
+
+    public Endpoint[] endpoints() {
+        return endpoints;
+    }
+
+    public int inflight() {
+        return inflight.get();
+    }
+
+    void requestStarted() {
+        inflight.incrementAndGet();
+    }
+
+    void requestEnded() {
+        inflight.decrementAndGet();
+    }
+
+    /** True while this color does not serve: its connections are closed instead of pooled when a request ends. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    public void setDraining(boolean value) {
+        draining = value;
+    }
+
+    /** True while this color is the one that serves its service (the {@code teal_serving_color} gauge). */
+    public boolean isServing() {
+        return serving;
+    }
+
+    public void setServing(boolean value) {
+        serving = value;
+    }
+
+    public void track(Channel upstream) {
+        channels.add(upstream);
+    }
+
+    /** Closes every upstream connection of this color (drain timeout, removal); answers how many were open. */
+    public int closeAllConnections() {
+        int n = channels.size();
+        channels.close();
+        return n;
+    }
+
+    public int openConnections() {
+        return channels.size();
+    }
+
+    public void recordRequest(int status, long nanos) {
+        int cls = status / 100;
+        if (cls >= 1 && cls <= 5) {
+            timers[cls - 1].record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void countError(UpstreamErrorKind kind) {
+        errors[kind.ordinal()].increment();
+    }
+
+    double connections(boolean active) {
+        long sum = 0;
+        for (Endpoint e : endpoints) {
+            sum += active ? e.activeConnections().get() : e.idleConnections().get();
+        }
+        return sum;
+    }
+
+    /** Endpoints that can take a request now. */
+    public int usableEndpoints() {
+        long now = System.nanoTime();
+        int n = 0;
+        for (Endpoint e : endpoints) {
+            if (e.isUsable(now)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    boolean mayEject() {
+        Endpoint[] eps = endpoints;
+        int ejected = 0;
+        for (Endpoint e : eps) {
+            if (e.isEjected()) {
+                ejected++;
+            }
+        }
+        return (ejected + 1) * 100 <= settings.maxEjectedPercent() * eps.length;
+    }
+
+    void logEjection(Endpoint e, int failures) {
+        LOG.atWarn().addKeyValue("service", service).addKeyValue("color", color)
+                .addKeyValue("endpoint", e.address()).addKeyValue("failures", failures)
+                .addKeyValue("for", settings.ejectionTime()).log("endpoint ejected");
+    }
+
+    /**
+     * Power of two choices: two random usable endpoints, the one with fewer requests in flight wins. Skips
+     * {@code exclude} (the endpoint that just failed) unless it is the only one. Returns null when none is usable.
+     */
+    public Endpoint pick(Endpoint exclude) {
+        Endpoint[] eps = endpoints;
+        int n = eps.length;
+        if (n == 0) {
+            return null;
+        }
+        long now = System.nanoTime();
+        if (n == 1) {
+            return eps[0].isUsable(now) && eps[0] != exclude ? eps[0] : null;
+        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        int i = rnd.nextInt(n);
+        int j = rnd.nextInt(n - 1);
+        if (j >= i) {
+            j++;
+        }
+        Endpoint a = eps[i];
+        Endpoint b = eps[j];
+        boolean aOk = a != exclude && a.isUsable(now);
+        boolean bOk = b != exclude && b.isUsable(now);
+        if (aOk && bOk) {
+            return a.inflight() <= b.inflight() ? a : b;
+        }
+        if (aOk) {
+            return a;
+        }
+        if (bOk) {
+            return b;
+        }
+        for (int k = 0; k < n; k++) {
+            Endpoint e = eps[(i + k) % n];
+            if (e != exclude && e.isUsable(now)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Replaces the endpoint list, keeping the {@link Endpoint} objects (health, counters, pooled connections) of
+     * addresses that stay. Runs off the event loops: name resolution may block. Answers the endpoints removed.
+     */
+    public synchronized List<Endpoint> updateEndpoints(List<HostPort> addresses, UpstreamSettings newSettings) {
+        this.settings = newSettings;
+        Map<HostPort, Endpoint> old = new HashMap<>();
+        for (Endpoint e : endpoints) {
+            old.put(e.address(), e);
+        }
+        List<Endpoint> next = new ArrayList<>(addresses.size());
+        for (HostPort a : addresses) {
+            Endpoint keep = old.remove(a);
+            if (keep == null) {
+                keep = new Endpoint(a, new InetSocketAddress(a.host(), a.port()), this);
+                Endpoint e = keep;
+                healthGauges.put(e, metrics.gauge(TealMeters.UPSTREAM_HEALTH, TealMeters.UPSTREAM_HEALTH_HELP,
+                        Tags.of("service", service, "color", color, "endpoint", a.toString()),
+                        () -> e.isUsable(System.nanoTime()) ? 1 : 0));
+            }
+            next.add(keep);
+        }
+        endpoints = next.toArray(NONE);
+        List<Endpoint> removed = new ArrayList<>(old.values());
+        for (Endpoint e : removed) {
+            e.retire();
+            Meter m = healthGauges.remove(e);
+            if (m != null) {
+                metrics.remove(m);
+            }
+        }
+        return removed;
+    }
+
+    /** The color left the configuration: retire everything and drop its meters. */
+    public synchronized List<Endpoint> retire() {
+        List<Endpoint> all = updateEndpoints(List.of(), settings);
+        meters.forEach(metrics::remove);
+        meters.clear();
+        return all;
+    }
+
+    @Override
+    public String toString() {
+        return service + "/" + color;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.teal.gateway.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Idle upstream connections of one event loop, per endpoint. Every method must run on that loop, so nothing here
+ * takes a lock. The most recently used connection is reused first, so surplus connections age out and are closed
+ * after the upstream idle timeout.
+ */
+public final class LoopConnectionPool {
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final Map<Endpoint, ArrayDeque<Channel>> idle = new IdentityHashMap<>();
+    private final Map<Endpoint, int[]> open = new IdentityHashMap<>();
+    private volatile long idleTimeoutNanos;
+    private volatile int maxPerEndpoint;
+
+    public LoopConnectionPool(EventLoop loop, Class<? extends SocketChannel> channelClass, ChannelHandler initializer,
+                              Duration connectTimeout, Duration idleTimeout, int maxPerEndpoint) {
+        this.loop = loop;
+        this.bootstrap = new Bootstrap().group(loop).channel(channelClass).handler(initializer)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+        this.idleTimeoutNanos = idleTimeout.toNanos();
+        this.maxPerEndpoint = maxPerEndpoint;
+        long period = Math.max(100, Math.min(1000, idleTimeout.toMillis() / 2));
+        loop.scheduleAtFixedRate(this::evictExpired, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** New settings from a reload; applies to connections opened or released from now on. */
+    public void update(Duration connectTimeout, Duration idleTimeout, int maxPerEndpoint) {
+        loop.execute(() -> bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis())));
+        this.idleTimeoutNanos = idleTimeout.toNanos();
+        this.maxPerEndpoint = maxPerEndpoint;
+    }
+
+    /** A pooled, open connection to the endpoint, marked active; or null. */
+    public Channel pollIdle(Endpoint endpoint) {
+        ArrayDeque<Channel> q = idle.get(endpoint);
+        if (q == null) {
+            return null;
+        }
+        Channel ch;
+        while ((ch = q.pollFirst()) != null) {
+            if (ch.isActive()) {
+                UpstreamConnection.of(ch).markActive();
+                return ch;
+            }
+        }
+        return null;
+    }
+
+    /** True when the per-endpoint connection limit of this loop leaves room for one more connection. */
+    public boolean mayOpen(Endpoint endpoint) {
+        int max = maxPerEndpoint;
+        if (max == 0) {
+            return true;
+        }
+        int[] n = open.get(endpoint);
+        return n == null || n[0] < max;
+    }
+
+    /**
+     * Opens a new connection to the endpoint on this loop. It counts as active from the start; the caller learns
+     * the outcome from the future.
+     */
+    public ChannelFuture connect(Endpoint endpoint) {
+        ChannelFuture f = bootstrap.connect(endpoint.socketAddress());
+        Channel ch = f.channel();
+        UpstreamConnection conn = new UpstreamConnection(endpoint);
+        ch.attr(UpstreamConnection.KEY).set(conn);
+        endpoint.activeConnections().incrementAndGet();
+        open.computeIfAbsent(endpoint, e -> new int[1])[0]++;
+        conn.markActive();
+        endpoint.pool().track(ch);
+        ch.closeFuture().addListener(cf -> {
+            conn.closed();
+            int[] n = open.get(endpoint);
+            if (n != null && --n[0] == 0) {
+                open.remove(endpoint);
+            }
+            // only the deque changes here: evictExpired/closeIdle may be iterating the map right now
+            ArrayDeque<Channel> q = idle.get(endpoint);
+            if (q != null) {
+                q.remove(ch);
+            }
+        });
+        return f;
+    }
+
+    /**
+     * A request on this connection ended. It goes back to the pool only if it can carry another request and its
+     * color still serves; otherwise it is closed (this is how busy connections of a draining color close).
+     */
+    public void release(Channel ch, boolean reusable) {
+        UpstreamConnection conn = UpstreamConnection.of(ch);
+        Endpoint e = conn.endpoint();
+        if (!reusable || !ch.isActive() || e.isRetired() || e.pool().isDraining()) {
+            ch.close();
+            return;
+        }
+        conn.markIdle(System.nanoTime());
+        idle.computeIfAbsent(e, k -> new ArrayDeque<>()).addFirst(ch);
+    }
+
+    /** Closes the idle connections of the endpoints that match (a switch closes the old color's at once). */
+    public void closeIdle(Predicate<Endpoint> which) {
+        for (Iterator<Map.Entry<Endpoint, ArrayDeque<Channel>>> it = idle.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Endpoint, ArrayDeque<Channel>> entry = it.next();
+            if (which.test(entry.getKey())) {
+                ArrayDeque<Channel> q = entry.getValue();
+                it.remove();
+                Channel ch;
+                while ((ch = q.pollFirst()) != null) {
+                    ch.close();
+                }
+            }
+        }
+    }
+
+    private void evictExpired() {
+        long now = System.nanoTime();
+        long timeout = idleTimeoutNanos;
+        for (Iterator<Map.Entry<Endpoint, ArrayDeque<Channel>>> it = idle.entrySet().iterator(); it.hasNext(); ) {
+            ArrayDeque<Channel> q = it.next().getValue();
+            Channel oldest;
+            while ((oldest = q.peekLast()) != null && now - UpstreamConnection.of(oldest).idleSinceNanos() >= timeout) {
+                q.pollLast();
+                oldest.close();
+            }
+            if (q.isEmpty()) {
+                it.remove();
+            }
+        }
+    }
+}
