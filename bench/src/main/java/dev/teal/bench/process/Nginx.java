@@ -41,7 +41,9 @@ public final class Nginx implements AutoCloseable {
 
     private static void writeConfig(Path dir, String httpBlock) throws IOException {
         Path tmp = dir.resolve("tmp");
-        String conf = """
+        // as root, nginx's workers would run as nobody and could not read a private (0700) work dir
+        String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
+        String conf = user + """
                 worker_processes 1;
                 pid %1$s/nginx.pid;
                 error_log %1$s/error.log warn;
