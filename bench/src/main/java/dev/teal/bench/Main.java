@@ -83,8 +83,8 @@ public final class Main {
                 throw new IllegalArgumentException("unknown scenario " + s);
             }
         }
-        Path out = Path.of(o.out != null ? o.out
-                : "bench/results/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path out = (Path.of(o.out != null ? o.out
+                : "bench/results/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
         Cpus cpus = Cpus.choose(o.pin);
         cpus.pinThisJvmToLoadCore();
         RunContext ctx = new RunContext(o.quick, o.targets, cpus,

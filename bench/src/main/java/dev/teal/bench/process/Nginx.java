@@ -17,13 +17,14 @@ public final class Nginx implements AutoCloseable {
     private final ManagedProcess process;
 
     private Nginx(Path dir, ManagedProcess process) {
-        this.dir = dir;
+        this.dir = dir.toAbsolutePath();
         this.process = process;
     }
 
     /** Starts nginx with the given {@code http { ... }} content and waits until {@code listen} accepts. */
     public static Nginx start(String name, Path dir, String httpBlock, InetSocketAddress listen, int cpu)
             throws IOException, InterruptedException {
+        dir = dir.toAbsolutePath();
         String binary = Tools.require("nginx");
         Files.createDirectories(dir.resolve("tmp"));
         writeConfig(dir, httpBlock);
