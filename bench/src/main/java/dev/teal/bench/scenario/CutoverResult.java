@@ -9,7 +9,9 @@ public record CutoverResult(RunInfo info, int rate, String rateSource, int conne
 
     /**
      * One target. Latencies in microseconds from the intended send time. {@code oldAfterSwitch}: answers from the old
-     * color to requests sent after the switch command had answered (must be 0). Mixed window: from the switch command
+     * color to requests sent after the switch command had answered (must be 0); a request still unanswered when the
+     * next switch is commanded may rightly be routed by that one, so an answer from the color it switches to is not
+     * old. Mixed window: from the switch command
      * to the last old-color answer to a request sent after the command. Switch second: requests intended within 1 s
      * after a switch command; steady: all others.
      */

@@ -62,11 +62,12 @@ public final class CutoverScenario {
                 try (Target target = Targets.start(name, ctx.workDir().resolve("cutover"), upstreams, ctx.settings(),
                         ctx.cpus().server())) {
                     if (rate <= 0) {
-                        WrkResult max = new Wrk(ctx.workDir(), ctx.cpus().load())
-                                .run(target.address(), "/", opt.connections(), Duration.ofSeconds(5));
+                        Wrk wrk = new Wrk(ctx.workDir(), ctx.cpus().load());
+                        wrk.run(target.address(), "/", opt.connections(), opt.warmup()); // JIT the gateway and backend first
+                        WrkResult max = wrk.run(target.address(), "/", opt.connections(), Duration.ofSeconds(5));
                         rate = (int) Math.max(100, max.requestsPerSecond() / 2);
                         rateSource = name.equals("teal")
-                                ? "half of teal's maximum (" + Math.round(max.requestsPerSecond()) + " req/s, wrk 5 s, "
+                                ? "half of teal's maximum (" + Math.round(max.requestsPerSecond()) + " req/s, wrk 5 s after warm-up, "
                                         + opt.connections() + " connections)"
                                 : "half of " + name + "'s maximum (teal not run)";
                         log.info("cutover rate {} req/s ({})", rate, rateSource);
@@ -182,7 +183,8 @@ public final class CutoverScenario {
                     break;
                 }
             }
-            if (k >= 0 && color.equals(events.get(k).from())) {
+            if (k >= 0 && color.equals(events.get(k).from())
+                    && !servedByLaterSwitch(events, k, color, requests.answeredNanos(i))) {
                 lastOldAnswer[k] = Math.max(lastOldAnswer[k], requests.answeredNanos(i));
                 if (sent > events.get(k).answerNanos()) {
                     oldAfter[k]++;
@@ -218,6 +220,19 @@ public final class CutoverScenario {
                 all.getValueAtPercentile(50), all.getValueAtPercentile(99), all.getValueAtPercentile(99.9),
                 all.getMaxValue(), steadyP99, switchP99,
                 steadyP99 == 0 ? null : (double) switchP99 / steadyP99, switchLog, seconds);
+    }
+
+    /**
+     * Whether {@code color} became serving again by a switch after {@code k} commanded before {@code answeredNanos}:
+     * a request in transit across that next command may rightly be routed by it, so its answer is not "old".
+     */
+    private static boolean servedByLaterSwitch(List<SwitchEvent> events, int k, String color, long answeredNanos) {
+        for (int j = k + 1; j < events.size() && events.get(j).commandNanos() < answeredNanos; j++) {
+            if (events.get(j).to().equals(color)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Histogram histogram() {

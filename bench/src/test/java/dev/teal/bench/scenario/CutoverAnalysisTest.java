@@ -71,4 +71,22 @@ class CutoverAnalysisTest {
         assertThat(r.maxUs()).isBetween(100_900L, 101_100L);
         assertThat(r.switchLog().get(0).mixedWindowMs()).isZero();
     }
+
+    @Test
+    void aRequestInTransitAcrossTheNextSwitchMayBeAnsweredByThatSwitchsColor() {
+        // blue -> green at 1000 ms; green -> blue commanded at 1500 ms, answered at 1510 ms
+        CutoverScenario.SwitchEvent greenToBlue =
+                new CutoverScenario.SwitchEvent(START + 1500 * MS, START + 1510 * MS, "green", "blue");
+        RequestLog log = RequestLogs.of(schedule);
+        for (int i = 0; i < schedule.count(); i++) {
+            long sent = schedule.intendedNanos(i);
+            String color = sent < START + 1010 * MS || sent >= START + 1500 * MS ? "blue" : "green";
+            // request 1499 was sent before the second command but read by the gateway after it: blue is right
+            RequestLogs.answer(log, i, sent, sent + (i == 1499 ? 5 : 1) * MS, 200, i == 1499 ? "blue" : color);
+        }
+
+        CutoverResult.TargetRun r = CutoverScenario.analyze("teal", log, List.of(blueToGreen, greenToBlue));
+
+        assertThat(r.oldAfterSwitch()).isZero();
+    }
 }
