@@ -63,7 +63,7 @@ public final class OpenLoopClient implements AutoCloseable {
         return run.log;
     }
 
-    /** Opens the connections now so that the run starts on warm connections; returns once they are open. */
+    /** Stops the event loop. */
     @Override
     public void close() {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
