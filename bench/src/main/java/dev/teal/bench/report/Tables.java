@@ -1,0 +1,88 @@
+package dev.teal.bench.report;
+
+import dev.teal.bench.scenario.CompareResult;
+import dev.teal.bench.scenario.ConnectionsResult;
+import dev.teal.bench.scenario.CutoverResult;
+import dev.teal.bench.scenario.DrainResult;
+import java.util.Locale;
+
+/** Markdown tables of the results: printed after a run, pasted into the README. */
+public final class Tables {
+    private Tables() {}
+
+    public static String compare(CompareResult r) {
+        StringBuilder b = new StringBuilder();
+        b.append("| body | conns | target | req/s (median) | min–max | p50 | p99 | errors | vs direct | vs nginx |\n");
+        b.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (CompareResult.Row row : r.rows()) {
+            b.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f | %,.0f–%,.0f | %s | %s | %d | %s | %s |%n",
+                    row.body(), row.connections(), row.target(), row.rps(), row.rpsMin(), row.rpsMax(),
+                    micros(row.p50Us()), micros(row.p99Us()), row.errors(), ratio(row.vsDirect()),
+                    ratio(row.vsNginx())));
+        }
+        return b.toString();
+    }
+
+    public static String cutover(CutoverResult r) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%d req/s (%s), %d connections, %d switches every %.1f s%n%n", r.rate(),
+                r.rateSource(), r.connections(), r.switches(), r.intervalSeconds()));
+        b.append("| target | requests | failed | retried | old color after switch answer | mixed window max (median) "
+                + "| switch command (median) | p99 steady | p99 switch second | ratio | p99.9 | max |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (CutoverResult.TargetRun t : r.targets()) {
+            b.append(String.format(Locale.ROOT, "| %s | %,d | %d | %d | %d | %.1f ms (%.1f ms) | %.1f ms | %s | %s | %s | %s | %s |%n",
+                    t.target(), t.requests(), t.errors(), t.retried(), t.oldAfterSwitch(), t.mixedWindowMaxMs(),
+                    t.mixedWindowMedianMs(), t.switchAnswerMedianMs(), micros(t.steadyP99Us()),
+                    micros(t.switchSecondP99Us()), ratio(t.switchP99Ratio()), micros(t.p999Us()), micros(t.maxUs())));
+        }
+        return b.toString();
+    }
+
+    public static String drain(DrainResult r) {
+        var l = r.longRequests();
+        var n = r.newRequests();
+        var w = r.webSockets();
+        return String.format(Locale.ROOT, """
+                | drain timeout %d ms, switch answered in %.1f ms | count |
+                |---|---:|
+                | long requests (%d ms) started on blue | %d |
+                | … finished OK on blue / on green / failed | %d / %d / %d (last ended %.0f ms after the switch) |
+                | new requests after the switch: green / blue / failed | %d / %d / %d |
+                | … on a keep-alive connection opened before the switch: green / blue | %d / %d |
+                | WebSockets open on blue | %d |
+                | … still answered by blue after the switch | %d |
+                | … closed by the client before the timeout / closed by the gateway at the timeout / still open | %d / %d / %d |
+                | … gateway closed them at (ms after the switch) | %s |
+                """, r.drainTimeoutMs(), r.switchAnswerMs(), r.slowRequestMs(), l.sent(), l.onBlue(), l.onGreen(),
+                l.failed(), l.lastEndedMs(), n.onGreen(), n.onBlue(), n.failed(), n.onPreSwitchConnectionGreen(),
+                n.onPreSwitchConnectionBlue(), w.opened(), w.echoedByBlueAfterSwitch(), w.closedByClient(),
+                w.closedByGateway(), w.stillOpen(), w.gatewayClosedAtMs().stream()
+                        .map(d -> String.format(Locale.ROOT, "%.0f", d)).reduce((a, c) -> a + ", " + c).orElse("–"));
+    }
+
+    public static String connections(ConnectionsResult r) {
+        var t = r.trickle();
+        return String.format(Locale.ROOT, """
+                | idle keep-alive connections | gateway RSS | heap used | RSS per connection | live requests (%d/s for %.0f s) p50 / p99 / max | errors |
+                |---:|---:|---:|---:|---:|---:|
+                | 0 | %.0f MiB | %s | | | |
+                | %,d open (%,d still open at the end) | %.0f MiB | %s | %.1f KiB | %s / %s / %s | %d |
+                """, t.rate(), t.seconds(), r.baselineRssMiB(), mib(r.baselineHeapMiB()), r.opened(), r.stillOpen(),
+                r.rssMiB(), mib(r.heapMiB()), r.rssKiBPerConnection(), micros(t.p50Us()), micros(t.p99Us()),
+                micros(t.maxUs()), t.errors() + r.failed());
+    }
+
+    static String micros(long us) {
+        return us >= 10_000 ? String.format(Locale.ROOT, "%.0f ms", us / 1000.0)
+                : us >= 1000 ? String.format(Locale.ROOT, "%.2f ms", us / 1000.0) : us + " µs";
+    }
+
+    static String ratio(Double r) {
+        return r == null ? "–" : String.format(Locale.ROOT, "%.2f×", r);
+    }
+
+    private static String mib(double v) {
+        return v < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f MiB", v);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.teal.bench.scenario;
+
+import dev.teal.bench.backend.Body;
+import dev.teal.bench.backend.StaticBackend;
+import dev.teal.bench.load.Wrk;
+import dev.teal.bench.load.WrkResult;
+import dev.teal.bench.target.Target;
+import dev.teal.bench.target.Targets;
+import dev.teal.bench.target.Upstreams;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Throughput and latency on loopback with wrk. All targets run at once (idle while not measured) in front of one
+ * static nginx backend; for every body size and connection count, rounds of one wrk run per target, the order rotated
+ * each round (A B C D, B C D A, ...) so that drift on a shared machine hits every target alike.
+ */
+public final class CompareScenario {
+    private static final Logger log = LoggerFactory.getLogger(CompareScenario.class);
+
+    /** What to measure. */
+    public record Options(List<Body> bodies, List<Integer> connections, int rounds, Duration duration, Duration warmup) {
+        public static Options of(boolean quick) {
+            return quick
+                    ? new Options(List.of(Body.TINY), List.of(64), 3, Duration.ofSeconds(1), Duration.ofSeconds(2))
+                    : new Options(List.of(Body.values()), List.of(64, 256), 3, Duration.ofSeconds(10),
+                            Duration.ofSeconds(15));
+        }
+    }
+
+    private CompareScenario() {}
+
+    public static CompareResult run(RunContext ctx, Options opt) throws Exception {
+        RunInfo info = RunInfo.start("compare", ctx);
+        Targets.checkInstalled(List.of("nginx"));
+        Targets.checkInstalled(ctx.targets());
+        Wrk wrk = new Wrk(ctx.workDir(), ctx.cpus().load());
+        int keepalive = Math.max(ctx.settings().nginxKeepalive(),
+                opt.connections().stream().mapToInt(Integer::intValue).max().orElse(64));
+        Targets.Settings settings = new Targets.Settings(ctx.settings().gatewayJar(), ctx.settings().teal(), keepalive);
+        List<CompareResult.Run> runs = new ArrayList<>();
+        Map<String, Target> targets = new LinkedHashMap<>();
+        try (StaticBackend backend = StaticBackend.start(ctx.workDir().resolve("static-backend"), ctx.cpus().server())) {
+            try {
+                for (String name : ctx.targets()) {
+                    targets.put(name, Targets.start(name, ctx.workDir(), Upstreams.single(backend.address()), settings,
+                            ctx.cpus().server()));
+                }
+                int maxConnections = opt.connections().stream().mapToInt(Integer::intValue).max().orElse(64);
+                for (Target t : targets.values()) {
+                    log.info("warm-up {} for {}s", t.name(), opt.warmup().toSeconds());
+                    wrk.run(t.address(), Body.TINY.path(), maxConnections, opt.warmup());
+                }
+                List<String> order = new ArrayList<>(targets.keySet());
+                for (Body body : opt.bodies()) {
+                    for (int connections : opt.connections()) {
+                        for (int round = 0; round < opt.rounds(); round++) {
+                            for (int i = 0; i < order.size(); i++) {
+                                Target t = targets.get(order.get((i + round) % order.size()));
+                                WrkResult r = wrk.run(t.address(), body.path(), connections, opt.duration());
+                                log.info("{} c={} round {} {}: {} req/s p99 {} us errors {}", body.label(), connections,
+                                        round, t.name(), Math.round(r.requestsPerSecond()), r.p99Us(), r.errors());
+                                runs.add(new CompareResult.Run(body.label(), connections, round, t.name(), r));
+                            }
+                        }
+                    }
+                }
+            } finally {
+                targets.values().forEach(Target::close);
+            }
+        }
+        return new CompareResult(info.finished(), opt.rounds(), (int) opt.duration().toSeconds(),
+                (int) opt.warmup().toSeconds(), keepalive, runs, rows(runs, ctx.targets()));
+    }
+
+    /** Aggregates runs into rows: medians over rounds, ratios to direct and nginx in the same cell. */
+    static List<CompareResult.Row> rows(List<CompareResult.Run> runs, List<String> targetOrder) {
+        Map<String, List<CompareResult.Run>> cells = new LinkedHashMap<>();
+        for (CompareResult.Run r : runs) {
+            cells.computeIfAbsent(r.body() + "|" + r.connections() + "|" + r.target(), k -> new ArrayList<>()).add(r);
+        }
+        Map<String, Double> medianRps = new LinkedHashMap<>();
+        cells.forEach((k, v) -> medianRps.put(k, Stats.median(v.stream().mapToDouble(r -> r.wrk().requestsPerSecond()).toArray())));
+        List<CompareResult.Row> rows = new ArrayList<>();
+        List<String> cellKeys = new ArrayList<>(cells.keySet());
+        cellKeys.sort(java.util.Comparator.comparingInt((String k) -> cellOrder(k, runs))
+                .thenComparingInt(k -> targetOrder.indexOf(k.split("\\|")[2])));
+        for (String key : cellKeys) {
+            List<CompareResult.Run> v = cells.get(key);
+            CompareResult.Run first = v.get(0);
+            double[] rps = v.stream().mapToDouble(r -> r.wrk().requestsPerSecond()).toArray();
+            double med = medianRps.get(key);
+            String prefix = first.body() + "|" + first.connections() + "|";
+            Double direct = medianRps.get(prefix + "direct");
+            Double nginx = medianRps.get(prefix + "nginx");
+            rows.add(new CompareResult.Row(first.body(), first.connections(), first.target(), med, Stats.min(rps),
+                    Stats.max(rps),
+                    (long) Stats.median(v.stream().mapToDouble(r -> r.wrk().p50Us()).toArray()),
+                    (long) Stats.median(v.stream().mapToDouble(r -> r.wrk().p99Us()).toArray()),
+                    v.stream().mapToLong(r -> r.wrk().errors()).sum(),
+                    v.stream().mapToLong(r -> r.wrk().requests()).sum(),
+                    direct == null || direct == 0 ? null : med / direct,
+                    nginx == null || nginx == 0 ? null : med / nginx));
+        }
+        return rows;
+    }
+
+    private static int cellOrder(String key, List<CompareResult.Run> runs) {
+        String[] parts = key.split("\\|");
+        for (int i = 0; i < runs.size(); i++) {
+            if (runs.get(i).body().equals(parts[0]) && runs.get(i).connections() == Integer.parseInt(parts[1])) {
+                return i;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+}
