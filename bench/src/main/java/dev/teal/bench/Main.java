@@ -32,6 +32,8 @@ public final class Main {
     static final String USAGE = """
             usage: java -jar bench/target/teal-bench.jar SCENARIO [--quick] [options]
                    java -jar bench/target/teal-bench.jar report DIR      (regenerate DIR/report.html from DIR/*.json)
+                   java -jar bench/target/teal-bench.jar corpus [--out FILE.md]
+                                                         (hardening corpus against Teal, nginx and HAProxy)
             scenarios: compare, cutover, drain, connections, all
             options:
               --quick               a few seconds per scenario (what CI runs)
@@ -70,6 +72,10 @@ public final class Main {
             return args.length == 0 ? 2 : 0;
         }
         String command = args[0];
+        if (command.equals("corpus")) {
+            dev.teal.bench.corpus.CorpusComparison.main(Arrays.copyOfRange(args, 1, args.length));
+            return 0;
+        }
         Options o = Options.parse(Arrays.copyOfRange(args, 1, args.length));
         if (command.equals("report")) {
             Path dir = Path.of(o.positional.isEmpty() ? o.out : o.positional.get(0));
