@@ -83,12 +83,22 @@ public final class CutoverScenario {
     private static CutoverResult.TargetRun runTarget(Target target, int rate, Options opt) throws Exception {
         try (OpenLoopClient client = new OpenLoopClient(target.address(), "/", opt.connections())) {
             if (!opt.warmup().isZero()) {
-                client.run(Schedule.of(System.nanoTime(), rate, opt.warmup().toMillis() / 1000.0));
+                // warm up the switch path too (connects to the new color, drain, admin answer), not only the request
+                // path: a JIT-compiled JVM otherwise pays its compilation in the first measured switches. An even
+                // number of unrecorded switches, one a second, so the measured run starts on blue.
+                Schedule warm = Schedule.of(System.nanoTime(), rate, opt.warmup().toMillis() / 1000.0);
+                int warmSwitches = (int) (opt.warmup().toSeconds() - 1) & ~1;
+                Thread warmSwitcher = new Thread(() -> switchLoop(target, warm, warmSwitches, Duration.ofSeconds(1),
+                        new ArrayList<>()), "warm-switcher-" + target.name());
+                warmSwitcher.start();
+                client.run(warm);
+                warmSwitcher.join(TimeUnit.SECONDS.toMillis(30));
             }
             double seconds = opt.interval().toMillis() / 1000.0 * (opt.switches() + 1);
             Schedule schedule = Schedule.of(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200), rate, seconds);
             List<SwitchEvent> events = new ArrayList<>();
-            Thread switcher = new Thread(() -> switchLoop(target, schedule, opt, events), "switcher-" + target.name());
+            Thread switcher = new Thread(() -> switchLoop(target, schedule, opt.switches(), opt.interval(), events),
+                    "switcher-" + target.name());
             switcher.start();
             RequestLog requests = client.run(schedule);
             switcher.join(TimeUnit.SECONDS.toMillis(30));
@@ -108,10 +118,11 @@ public final class CutoverScenario {
         }
     }
 
-    private static void switchLoop(Target target, Schedule schedule, Options opt, List<SwitchEvent> events) {
+    private static void switchLoop(Target target, Schedule schedule, int count, Duration interval,
+                                   List<SwitchEvent> events) {
         String from = "blue";
-        for (int k = 1; k <= opt.switches(); k++) {
-            long at = schedule.startNanos() + k * opt.interval().toNanos();
+        for (int k = 1; k <= count; k++) {
+            long at = schedule.startNanos() + k * interval.toNanos();
             long wait;
             while ((wait = at - System.nanoTime()) > 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(wait);
