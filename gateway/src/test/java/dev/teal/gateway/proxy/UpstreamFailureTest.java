@@ -50,6 +50,20 @@ class UpstreamFailureTest {
         return server;
     }
 
+    /** The gateway with one service, {@code shop}, whose blue color has the given endpoints. */
+    private void startShop(String settings, String blueEndpoints) throws Exception {
+        f.start("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                %s
+                services:
+                  shop:
+                    active: blue
+                    colors:
+                      blue: [%s]
+                """.formatted(settings, blueEndpoints));
+    }
+
     private static void readHead(InputStream in) throws Exception {
         int state = 0;
         int c;
@@ -64,15 +78,7 @@ class UpstreamFailureTest {
     @Test
     void connectFailureIsRetriedOnAnotherEndpointOfTheSameColor() throws Exception {
         f.backend("blue", "blue");
-        f.start("""
-                listen: 127.0.0.1:0
-                admin: 127.0.0.1:0
-                services:
-                  shop:
-                    active: blue
-                    colors:
-                      blue: [127.0.0.1:%d, ${blue}]
-                """.formatted(deadPort()));
+        startShop("", "127.0.0.1:" + deadPort() + ", ${blue}");
         for (int i = 0; i < 20; i++) {
             assertThat(f.get("/").statusCode()).isEqualTo(200);
         }
@@ -83,16 +89,7 @@ class UpstreamFailureTest {
     @Test
     void endpointThatKeepsFailingIsEjectedAndSkipped() throws Exception {
         f.backend("blue", "blue");
-        f.start("""
-                listen: 127.0.0.1:0
-                admin: 127.0.0.1:0
-                upstream: {ejectAfterFailures: 2, ejectionTime: 30s}
-                services:
-                  shop:
-                    active: blue
-                    colors:
-                      blue: [127.0.0.1:%d, ${blue}]
-                """.formatted(deadPort()));
+        startShop("upstream: {ejectAfterFailures: 2, ejectionTime: 30s}", "127.0.0.1:" + deadPort() + ", ${blue}");
         for (int i = 0; i < 30; i++) {
             f.get("/");
         }
@@ -101,15 +98,7 @@ class UpstreamFailureTest {
 
     @Test
     void allEndpointsDownGives502WithAShortPlainBody() throws Exception {
-        f.start("""
-                listen: 127.0.0.1:0
-                admin: 127.0.0.1:0
-                services:
-                  shop:
-                    active: blue
-                    colors:
-                      blue: [127.0.0.1:%d]
-                """.formatted(deadPort()));
+        startShop("", "127.0.0.1:" + deadPort());
         var r = f.get("/");
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.body()).isEqualTo("upstream connect failed\n");
@@ -134,16 +123,7 @@ class UpstreamFailureTest {
                 // closed
             }
         });
-        f.start("""
-                listen: 127.0.0.1:0
-                admin: 127.0.0.1:0
-                timeouts: {response: 300ms}
-                services:
-                  shop:
-                    active: blue
-                    colors:
-                      blue: [127.0.0.1:%d]
-                """.formatted(silent.getLocalPort()));
+        startShop("timeouts: {response: 300ms}", "127.0.0.1:" + silent.getLocalPort());
         var r = f.get("/");
         assertThat(r.statusCode()).isEqualTo(504);
         assertThat(r.body()).isEqualTo("upstream timed out\n");
@@ -162,15 +142,7 @@ class UpstreamFailureTest {
                 // closed
             }
         });
-        f.start("""
-                listen: 127.0.0.1:0
-                admin: 127.0.0.1:0
-                services:
-                  shop:
-                    active: blue
-                    colors:
-                      blue: [127.0.0.1:%d]
-                """.formatted(garbage.getLocalPort()));
+        startShop("", "127.0.0.1:" + garbage.getLocalPort());
         assertThat(f.get("/").statusCode()).isEqualTo(502);
     }
 
@@ -188,15 +160,7 @@ class UpstreamFailureTest {
                 // done
             }
         });
-        f.start("""
-                listen: 127.0.0.1:0
-                admin: 127.0.0.1:0
-                services:
-                  shop:
-                    active: blue
-                    colors:
-                      blue: [127.0.0.1:%d]
-                """.formatted(cut.getLocalPort()));
+        startShop("", "127.0.0.1:" + cut.getLocalPort());
         try (RawClient c = new RawClient(f.gateway().proxyPort())) {
             c.send("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
             RawClient.Response r = c.read(); // reads what came until the gateway closed
@@ -221,15 +185,7 @@ class UpstreamFailureTest {
                 // done
             }
         });
-        f.start("""
-                listen: 127.0.0.1:0
-                admin: 127.0.0.1:0
-                services:
-                  shop:
-                    active: blue
-                    colors:
-                      blue: [127.0.0.1:%d]
-                """.formatted(oneShot.getLocalPort()));
+        startShop("", "127.0.0.1:" + oneShot.getLocalPort());
         for (int i = 0; i < 10; i++) {
             assertThat(f.get("/").statusCode()).isEqualTo(200);
             int want = i + 1;
