@@ -48,7 +48,7 @@ public final class Main {
             + " [--lease-namespace NS] [--metrics-listen HOST:PORT]";
 
     /** Parses the command line; {@code ownNamespace} (the client's, e.g. the pod's) is the default namespace. */
-    static ControllerSettings parse(String[] args, String ownNamespace) {
+    public static ControllerSettings parse(String[] args, String ownNamespace) {
         ControllerSettings.Builder b = ControllerSettings.builder();
         String home = ownNamespace != null ? ownNamespace : "default";
         b.gatewayNamespace(home).identity(identity());

@@ -42,7 +42,7 @@ public final class ClusterMode {
     }
 
     /** @throws IllegalArgumentException or {@link ConfigException} naming what is wrong */
-    static ClusterGateway.Settings parse(String[] args) {
+    public static ClusterGateway.Settings parse(String[] args) {
         String namespace = null;
         Path config = null;
         Path snapshot = Path.of(System.getProperty("java.io.tmpdir"), "teal", "snapshot.json");
