@@ -19,20 +19,7 @@ class AdminApiTest {
 
     @BeforeEach
     void start() throws Exception {
-        f = new GatewayFixture();
-        f.backend("blue", "blue");
-        f.backend("green", "green");
-        f.start("""
-                listen: 127.0.0.1:0
-                admin: 127.0.0.1:0
-                services:
-                  shop:
-                    active: blue
-                    healthCheck: {path: /healthz, interval: 100ms, timeout: 500ms, unhealthyThreshold: 1}
-                    colors:
-                      blue:  [${blue}]
-                      green: [${green}]
-                """);
+        f = GatewayFixture.blueGreen("healthCheck: {path: /healthz, interval: 100ms, timeout: 500ms, unhealthyThreshold: 1}");
     }
 
     @AfterEach

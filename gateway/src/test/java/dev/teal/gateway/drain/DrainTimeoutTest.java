@@ -21,20 +21,7 @@ class DrainTimeoutTest {
 
     @BeforeEach
     void start() throws Exception {
-        f = new GatewayFixture();
-        f.backend("blue", "blue");
-        f.backend("green", "green");
-        f.start("""
-                listen: 127.0.0.1:0
-                admin: 127.0.0.1:0
-                services:
-                  shop:
-                    active: blue
-                    drainTimeout: 700ms
-                    colors:
-                      blue:  [${blue}]
-                      green: [${green}]
-                """);
+        f = GatewayFixture.blueGreen("drainTimeout: 700ms");
     }
 
     @AfterEach

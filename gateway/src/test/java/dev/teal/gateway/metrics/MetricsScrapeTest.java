@@ -18,19 +18,7 @@ class MetricsScrapeTest {
 
     @BeforeEach
     void start() throws Exception {
-        f = new GatewayFixture();
-        f.backend("blue", "blue");
-        f.backend("green", "green");
-        f.start("""
-                listen: 127.0.0.1:0
-                admin: 127.0.0.1:0
-                services:
-                  shop:
-                    active: blue
-                    colors:
-                      blue:  [${blue}]
-                      green: [${green}]
-                """);
+        f = GatewayFixture.blueGreen("");
     }
 
     @AfterEach

@@ -21,26 +21,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class SwitchTest {
-    private static final String CONFIG = """
-            listen: 127.0.0.1:0
-            admin: 127.0.0.1:0
-            services:
-              shop:
-                active: blue
-                drainTimeout: 5s
-                colors:
-                  blue:  [${blue}]
-                  green: [${green}]
-            """;
-
     private GatewayFixture f;
 
     @BeforeEach
     void start() throws Exception {
-        f = new GatewayFixture();
-        f.backend("blue", "blue");
-        f.backend("green", "green");
-        f.start(CONFIG);
+        f = GatewayFixture.blueGreen("drainTimeout: 5s");
     }
 
     @AfterEach

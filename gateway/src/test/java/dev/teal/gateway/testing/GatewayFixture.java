@@ -49,6 +49,29 @@ public final class GatewayFixture implements AutoCloseable {
         return y;
     }
 
+    /**
+     * The usual set-up: backends {@code blue} and {@code green} and a gateway whose default service {@code shop}
+     * serves blue, with {@code shopSettings} (YAML keys of the service, one per line, or "") added to it.
+     */
+    public static GatewayFixture blueGreen(String shopSettings) throws InterruptedException {
+        GatewayFixture f = new GatewayFixture();
+        f.backend("blue", "blue");
+        f.backend("green", "green");
+        StringBuilder extra = new StringBuilder();
+        shopSettings.lines().forEach(l -> extra.append("    ").append(l).append('\n'));
+        f.start("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                services:
+                  shop:
+                    active: blue
+                %s    colors:
+                      blue:  [${blue}]
+                      green: [${green}]
+                """.formatted(extra));
+        return f;
+    }
+
     public Gateway start(String yamlTemplate) throws InterruptedException {
         gateway = Gateway.start(ConfigParser.parse(yaml(yamlTemplate)));
         return gateway;
