@@ -21,7 +21,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class ConfigParser {
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
     private static final Set<String> TOP = Set.of("listen", "admin", "workers", "accessLog", "timeouts", "limits",
-            "upstream", "shutdown", "trustedProxies", "services");
+            "upstream", "shutdown", "trustedProxies", "services", "routes");
+    private static final Set<String> ROUTE = Set.of("host", "path", "pathType", "service");
     private static final Set<String> SERVICE = Set.of("hosts", "active", "drainTimeout", "maxBodySize", "maxInflight",
             "healthCheck", "colors");
 
@@ -110,8 +111,26 @@ public final class ConfigParser {
                 services.put(name, sn.build(() -> service(name, sn)));
             }
         }
+        List<RouteRule> explicit = root.optional("routes").map(t -> t.list(ConfigParser::route)).orElse(List.of());
+        for (int i = 0; i < explicit.size(); i++) {
+            if (!services.containsKey(explicit.get(i).service())) {
+                throw new ConfigException("routes[" + i + "].service: no service '" + explicit.get(i).service() + "'");
+            }
+        }
+        Routes routes = root.build(() -> Routes.of(services, explicit));
         return root.build(() -> new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream,
-                shutdown, trusted, services));
+                shutdown, trusted, services, routes));
+    }
+
+    /** One entry of {@code routes:}: {@code host} (optional), {@code path} (default /), {@code pathType}, {@code service}. */
+    private static RouteRule route(Node n) {
+        n.requireObject(ROUTE);
+        String host = n.optional("host").map(h -> h.build(() -> Names.host(h.string()))).orElse(null);
+        String path = n.optional("path").map(Node::string).orElse("/");
+        PathType type = n.optional("pathType").map(t -> t.build(() -> PathType.parse(t.string())))
+                .orElse(PathType.PREFIX);
+        String service = n.required("service").string();
+        return n.build(() -> new RouteRule(host, path, type, service));
     }
 
     private static ServiceConfig service(String name, Node n) {

@@ -1,7 +1,5 @@
 package dev.teal.gateway.config;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +13,11 @@ import java.util.Objects;
  * @param accessLog       one log line per request (service, color, endpoint, status, duration)
  * @param trustedProxies  CIDRs whose {@code X-Forwarded-*} headers are kept and appended to; from anyone else they
  *                        are replaced
+ * @param routes          host and path rules to services, and the default service
  */
 public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolean accessLog, Timeouts timeouts,
                             Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
-                            List<Cidr> trustedProxies, Map<String, ServiceConfig> services) {
+                            List<Cidr> trustedProxies, Map<String, ServiceConfig> services, Routes routes) {
 
     public GatewayConfig {
         Objects.requireNonNull(listen, "listen");
@@ -35,28 +34,35 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
             throw new ConfigException("admin must not be the proxy listener (" + listen + ")");
         }
         services = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(services));
-        Map<String, String> hostOwner = new HashMap<>();
-        List<String> defaults = new ArrayList<>();
-        for (ServiceConfig s : services.values()) {
-            if (s.isDefault()) {
-                defaults.add(s.name());
-            }
-            for (String h : s.hosts()) {
-                String other = hostOwner.putIfAbsent(h, s.name());
-                if (other != null) {
-                    throw new ConfigException("host '" + h + "' belongs to both '" + other + "' and '" + s.name() + "'");
-                }
+        Objects.requireNonNull(routes, "routes");
+        for (RouteRule r : routes.rules()) {
+            if (!services.containsKey(r.service())) {
+                throw new ConfigException("route " + r + ": no service '" + r.service() + "'");
             }
         }
-        if (defaults.size() > 1) {
-            throw new ConfigException("only one service may have no hosts (the default); found " + defaults);
+        if (routes.defaultService() != null && !services.containsKey(routes.defaultService())) {
+            throw new ConfigException("default service '" + routes.defaultService() + "' is not a service");
         }
+    }
+
+    /** Routes from the services' {@code hosts} only (see {@link Routes#of}). */
+    public GatewayConfig(HostPort listen, HostPort admin, int workers, boolean accessLog, Timeouts timeouts,
+                         Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
+                         List<Cidr> trustedProxies, Map<String, ServiceConfig> services) {
+        this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
+                Routes.of(services, List.of()));
     }
 
     /** The same settings with other services (Kubernetes mode swaps services only). */
     public GatewayConfig withServices(Map<String, ServiceConfig> newServices) {
         return new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown,
                 trustedProxies, newServices);
+    }
+
+    /** The same settings with other services and routes (Kubernetes mode). */
+    public GatewayConfig withRouting(Map<String, ServiceConfig> newServices, Routes newRoutes) {
+        return new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown,
+                trustedProxies, newServices, newRoutes);
     }
 
     /** The effective number of event-loop threads. */

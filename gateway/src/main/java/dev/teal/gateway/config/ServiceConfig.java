@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * One service: the hosts it answers, its colors with their endpoints, and which color serves.
  *
- * @param hosts        Host header matches; empty makes this the default service
+ * @param hosts        Host header matches ({@code path: /, pathType: Prefix}); empty (and named by no route) makes
+ *                     this the default service
  * @param active       the color that serves
  * @param drainTimeout longest an old-color request or connection is waited for after a switch
  * @param maxBodySize  largest request body in bytes; 0 means unlimited (streamed)
@@ -21,6 +22,11 @@ public record ServiceConfig(String name, List<String> hosts, String active, Dura
                             int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors) {
 
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The one pool of a service without colors (Kubernetes mode: a plain Service routed to its own endpoints). Not a
+     * valid color name, so no file can configure it; it is the {@code color} label value of such a service's metrics.
+     */
+    public static final String NO_COLOR = "-";
 
     public ServiceConfig {
         Names.service(name);
@@ -37,7 +43,8 @@ public record ServiceConfig(String name, List<String> hosts, String active, Dura
             throw new ConfigException("colors: at least one color is needed");
         }
         Map<String, List<HostPort>> copy = new LinkedHashMap<>();
-        colors.forEach((color, endpoints) -> copy.put(Names.color(color), List.copyOf(endpoints)));
+        colors.forEach((color, endpoints) -> copy.put(NO_COLOR.equals(color) ? color : Names.color(color),
+                List.copyOf(endpoints)));
         colors = java.util.Collections.unmodifiableMap(copy);
         if (!colors.containsKey(active)) {
             throw new ConfigException("active: '" + active + "' is not one of the colors " + colors.keySet());

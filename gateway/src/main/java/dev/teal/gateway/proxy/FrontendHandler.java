@@ -216,10 +216,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         boolean hasBody = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
-        ServiceRoute route = proxy.router().current().route(req.headers().get(HttpHeaderNames.HOST));
+        ServiceRoute route = proxy.router().current().route(req.headers().get(HttpHeaderNames.HOST), req.uri());
         if (route == null) {
             proxy.countNoRoute();
-            refuse(HttpResponseStatus.NOT_FOUND, "no service for this host", keepAlive && !hasBody);
+            refuse(HttpResponseStatus.NOT_FOUND, "no route for this host and path", keepAlive && !hasBody);
             return;
         }
         ServiceRuntime service = route.service();

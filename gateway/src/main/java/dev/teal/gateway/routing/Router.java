@@ -190,7 +190,8 @@ public final class Router {
                 removedServices.put(r.service().name(), r);
             }
         }
-        current = new RoutingSnapshot(routes);
+        RouteTable table = RouteTable.compile(next.routes(), RoutingSnapshot.indexOf(routes));
+        current = new RoutingSnapshot(table, routes); // services, colors and routes: one volatile write
         afterPublish.forEach(Runnable::run);
         for (ServiceRoute r : removedServices.values()) {
             List<ColorPool> pools = List.copyOf(r.service().pools().values());

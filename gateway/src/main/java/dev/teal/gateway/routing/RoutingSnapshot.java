@@ -1,96 +1,78 @@
 package dev.teal.gateway.routing;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Immutable: host to service route, and service name to route. Built off the event loops, read by them. */
+/**
+ * Immutable: the compiled {@link RouteTable} and, per service, its route (the color that serves). Built off the event
+ * loops, read by them. A switch replaces one service's route and shares the table: one new snapshot, one volatile
+ * write.
+ */
 public final class RoutingSnapshot {
-    public static final RoutingSnapshot EMPTY = new RoutingSnapshot(List.of());
+    public static final RoutingSnapshot EMPTY = new RoutingSnapshot(RouteTable.EMPTY, List.of());
 
-    private final Map<String, ServiceRoute> byName;
-    private final Map<String, ServiceRoute> byHost;
-    private final String[] wildcardSuffixes;
-    private final ServiceRoute[] wildcardRoutes;
-    private final ServiceRoute fallback;
+    private final RouteTable table;
+    private final ServiceRoute[] routes;
+    private final Map<String, Integer> index;
+    private final List<ServiceRoute> view;
 
-    RoutingSnapshot(Collection<ServiceRoute> routes) {
-        Map<String, ServiceRoute> names = new LinkedHashMap<>();
-        Map<String, ServiceRoute> hosts = new HashMap<>();
-        List<String> suffixes = new ArrayList<>();
-        List<ServiceRoute> wildcards = new ArrayList<>();
-        ServiceRoute def = null;
-        for (ServiceRoute r : routes) {
-            names.put(r.service().name(), r);
-            List<String> hs = r.service().config().hosts();
-            if (hs.isEmpty()) {
-                def = r;
-            }
-            for (String h : hs) {
-                if (h.startsWith("*.")) {
-                    suffixes.add(h.substring(1));
-                    wildcards.add(r);
-                } else {
-                    hosts.put(h, r);
-                }
-            }
-        }
-        this.byName = java.util.Collections.unmodifiableMap(names);
-        this.byHost = Map.copyOf(hosts);
-        this.wildcardSuffixes = suffixes.toArray(String[]::new);
-        this.wildcardRoutes = wildcards.toArray(ServiceRoute[]::new);
-        this.fallback = def;
+    /** @param routes the services in the order the table numbers them */
+    RoutingSnapshot(RouteTable table, List<ServiceRoute> routes) {
+        this(table, routes.toArray(ServiceRoute[]::new), indexOf(routes));
     }
 
-    /** The route for a Host header value (port and case ignored), or the default service, or null. */
-    public ServiceRoute route(String hostHeader) {
-        if (hostHeader != null && !hostHeader.isEmpty()) {
-            String host = hostOnly(hostHeader);
-            ServiceRoute r = byHost.get(host);
-            if (r != null) {
-                return r;
-            }
-            for (int i = 0; i < wildcardSuffixes.length; i++) {
-                if (host.endsWith(wildcardSuffixes[i]) && host.length() > wildcardSuffixes[i].length()) {
-                    return wildcardRoutes[i];
-                }
-            }
-        }
-        return fallback;
+    private RoutingSnapshot(RouteTable table, ServiceRoute[] routes, Map<String, Integer> index) {
+        this.table = table;
+        this.routes = routes;
+        this.index = index;
+        this.view = Collections.unmodifiableList(Arrays.asList(routes));
     }
 
-    static String hostOnly(String header) {
-        int end = header.length();
-        if (header.charAt(0) == '[') {
-            int close = header.indexOf(']');
-            end = close < 0 ? end : close + 1;
-        } else {
-            int colon = header.lastIndexOf(':');
-            if (colon >= 0) {
-                end = colon;
-            }
+    static Map<String, Integer> indexOf(List<ServiceRoute> routes) {
+        Map<String, Integer> m = new HashMap<>();
+        for (int i = 0; i < routes.size(); i++) {
+            m.put(routes.get(i).service().name(), i);
         }
-        String h = end == header.length() ? header : header.substring(0, end);
-        if (!h.isEmpty() && h.charAt(h.length() - 1) == '.') {
-            h = h.substring(0, h.length() - 1);
-        }
-        return h.toLowerCase(java.util.Locale.ROOT);
+        return Map.copyOf(m);
+    }
+
+    /**
+     * The route for a request (see {@link RouteTable} for the rules), or null: no rule matches and there is no default
+     * service.
+     *
+     * @param hostHeader the Host header, or null
+     * @param uri        the request target
+     */
+    public ServiceRoute route(String hostHeader, String uri) {
+        int i = table.match(hostHeader, uri);
+        return i < 0 ? null : routes[i];
     }
 
     public ServiceRoute service(String name) {
-        return byName.get(name);
+        Integer i = index.get(name);
+        return i == null ? null : routes[i];
     }
 
     public Collection<ServiceRoute> services() {
-        return byName.values();
+        return view;
+    }
+
+    /** How many route rules the table holds. */
+    public int ruleCount() {
+        return table.size();
     }
 
     RoutingSnapshot with(ServiceRoute changed) {
-        Map<String, ServiceRoute> copy = new LinkedHashMap<>(byName);
-        copy.put(changed.service().name(), changed);
-        return new RoutingSnapshot(copy.values());
+        Integer i = index.get(changed.service().name());
+        if (i == null) {
+            throw new IllegalArgumentException("no service " + changed.service().name());
+        }
+        ServiceRoute[] copy = routes.clone();
+        copy[i] = changed;
+        return new RoutingSnapshot(table, copy, index);
     }
 }
