@@ -1,9 +1,11 @@
 package dev.teal.gateway.discovery;
 
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerStatus;
@@ -15,9 +17,13 @@ import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,8 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Informers on Ingresses, Services and EndpointSlices; after every change, once all of them have listed, the service
- * map is rebuilt and handed to {@code onChange} when it differs from the last one. Informers retry for ever when the
+ * Informers on Ingresses, Services, EndpointSlices and the gateway's IngressClass; after every change, once the first
+ * three have listed, the service map and routes are rebuilt and handed to {@code onChange} when they differ from the
+ * last ones. Each Ingress rule that cannot be routed is logged once and recorded as a Warning Event on its Ingress
+ * ({@code InvalidRule}, {@code RuleConflict}, {@code BackendNotServing}) when it first appears; the other rules keep
+ * routing. Informers retry for ever when the
  * API server cannot be reached and relist when a watch expires ({@code 410 Gone}); what they hold meanwhile stays,
  * and so does the gateway's routing.
  *
@@ -52,6 +61,9 @@ public final class ClusterDiscovery implements AutoCloseable {
     private final SharedIndexInformer<Service> services;
     private final SharedIndexInformer<EndpointSlice> slices;
     private final SharedIndexInformer<Service> publish;
+    private final SharedIndexInformer<IngressClass> ingressClasses;
+    private final String identity;
+    private Set<ServiceMapBuilder.Problem> reported = Set.of();
     private volatile ServiceMapBuilder.Result last;
     private volatile boolean closed;
 
@@ -75,6 +87,9 @@ public final class ClusterDiscovery implements AutoCloseable {
         this.ingresses = informer(scope(client.network().v1().ingresses(), namespace));
         this.services = informer(scope(client.services(), namespace));
         this.slices = informer(scope(client.discovery().v1().endpointSlices(), namespace));
+        this.ingressClasses = informer(client.network().v1().ingressClasses().withName(ingressClass));
+        informers.remove(ingressClasses); // optional: without it (no RBAC, not there yet) the class is not the default
+        this.identity = System.getenv().getOrDefault("HOSTNAME", "teal-gateway");
         if (publishService != null) {
             int slash = publishService.indexOf('/');
             if (slash <= 0 || slash == publishService.length() - 1) {
@@ -128,6 +143,7 @@ public final class ClusterDiscovery implements AutoCloseable {
 
     /** Starts every informer; the future completes once all have listed (never, while the API is unreachable). */
     public CompletableFuture<Void> start() {
+        ingressClasses.start();
         CompletableFuture<?>[] synced = informers.stream().map(i -> i.start().toCompletableFuture())
                 .toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(synced).thenRun(this::changed);
@@ -158,8 +174,9 @@ public final class ClusterDiscovery implements AutoCloseable {
         if (closed || !synced()) {
             return; // a partial view (say, Services without their slices) would route to nothing
         }
-        ServiceMapBuilder.Result next = builder.build(ingresses.getStore().list(), services.getStore().list(),
-                slices.getStore().list());
+        ServiceMapBuilder.Build build = builder.build(ingresses.getStore().list(), services.getStore().list(),
+                slices.getStore().list(), defaultClass());
+        ServiceMapBuilder.Result next = build.result();
         ServiceMapBuilder.Result prev = last;
         if (prev == null || !prev.equals(next)) {
             try {
@@ -170,7 +187,55 @@ public final class ClusterDiscovery implements AutoCloseable {
                         .log("cluster state refused; keeping the running routing");
             }
         }
+        report(build.problems());
         publishAddress();
+    }
+
+    /** Whether the gateway's IngressClass is the cluster's default (then Ingresses without a class are ours). */
+    private boolean defaultClass() {
+        for (IngressClass c : ingressClasses.getStore().list()) {
+            Map<String, String> a = c.getMetadata().getAnnotations();
+            if (ingressClass.equals(c.getMetadata().getName()) && a != null
+                    && "true".equals(a.get(ClusterNames.DEFAULT_CLASS_ANNOTATION))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Logs and records each problem that was not there at the last rebuild (once, not at every rebuild). */
+    private void report(List<ServiceMapBuilder.Problem> problems) {
+        Set<ServiceMapBuilder.Problem> now = new HashSet<>(problems);
+        for (ServiceMapBuilder.Problem p : problems) {
+            if (reported.contains(p)) {
+                continue;
+            }
+            LOG.atWarn().addKeyValue("ingress", p.namespace() + "/" + p.ingress()).addKeyValue("reason", p.reason())
+                    .addKeyValue("detail", p.message()).log("ingress rule not routed");
+            event(p);
+        }
+        reported = now;
+    }
+
+    private void event(ServiceMapBuilder.Problem p) {
+        String ts = Instant.now().toString();
+        String name = p.ingress() + "." + Long.toHexString(System.currentTimeMillis())
+                + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        try {
+            client.v1().events().inNamespace(p.namespace()).resource(new EventBuilder()
+                    .withNewMetadata().withName(name).withNamespace(p.namespace()).endMetadata()
+                    .withNewInvolvedObject().withApiVersion("networking.k8s.io/v1").withKind("Ingress")
+                    .withNamespace(p.namespace()).withName(p.ingress()).withUid(p.ingressUid()).endInvolvedObject()
+                    .withType("Warning").withReason(p.reason()).withMessage(p.message())
+                    .withFirstTimestamp(ts).withLastTimestamp(ts).withCount(1)
+                    .withNewSource().withComponent("teal-gateway").withHost(identity).endSource()
+                    .withReportingComponent("teal.dev/gateway").withReportingInstance(identity)
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            // best effort, as Events are in Kubernetes; the log line above says the same
+            LOG.atWarn().addKeyValue("ingress", p.namespace() + "/" + p.ingress()).addKeyValue("reason", p.reason())
+                    .addKeyValue("code", e.getCode()).log("could not record event");
+        }
     }
 
     private void publishAddress() {
@@ -185,7 +250,7 @@ public final class ClusterDiscovery implements AutoCloseable {
             return;
         }
         for (Ingress i : ingresses.getStore().list()) {
-            if (i.getSpec() == null || !ingressClass.equals(i.getSpec().getIngressClassName())) {
+            if (!builder.serves(i, defaultClass())) {
                 continue;
             }
             List<IngressLoadBalancerIngress> have = i.getStatus() == null || i.getStatus().getLoadBalancer() == null
@@ -232,6 +297,7 @@ public final class ClusterDiscovery implements AutoCloseable {
     public void close() {
         closed = true;
         informers.forEach(SharedIndexInformer::stop);
+        ingressClasses.stop();
         executor.shutdownNow();
     }
 }

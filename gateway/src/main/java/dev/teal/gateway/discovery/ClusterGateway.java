@@ -61,7 +61,8 @@ public final class ClusterGateway implements AutoCloseable {
             LOG.atWarn().addKeyValue("file", settings.snapshotFile()).addKeyValue("error", e.getMessage())
                     .log("snapshot ignored");
         }
-        GatewayConfig initial = settings.base().withServices(saved == null ? Map.of() : saved.services());
+        GatewayConfig initial = saved == null ? settings.base().withServices(Map.of())
+                : settings.base().withRouting(saved.services(), saved.routes());
         Gateway gateway = Gateway.start(initial, "kubernetes");
         gateway.refuseAdminSwitch();
         gateway.setReady(false);
@@ -100,7 +101,7 @@ public final class ClusterGateway implements AutoCloseable {
 
     private synchronized void apply(ServiceMapBuilder.Result result) {
         try {
-            gateway.apply(gateway.config().withServices(result.services()));
+            gateway.apply(gateway.config().withRouting(result.services(), result.routes()));
         } catch (ConfigException e) {
             gateway.rejected(e);
             throw e;

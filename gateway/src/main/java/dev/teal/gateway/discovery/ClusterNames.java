@@ -16,6 +16,8 @@ public final class ClusterNames {
     /** Label EndpointSlices carry with the name of their Service. */
     public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
     public static final String DEFAULT_INGRESS_CLASS = "teal";
+    /** On an IngressClass: Ingresses without a class belong to it. */
+    public static final String DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
 
     private ClusterNames() {
     }

@@ -3,6 +3,9 @@ package dev.teal.gateway.discovery;
 import dev.teal.gateway.config.ConfigException;
 import dev.teal.gateway.config.HostPort;
 import dev.teal.gateway.config.Names;
+import dev.teal.gateway.config.PathType;
+import dev.teal.gateway.config.RouteRule;
+import dev.teal.gateway.config.Routes;
 import dev.teal.gateway.config.ServiceConfig;
 import dev.teal.gateway.config.Units;
 import io.fabric8.kubernetes.api.model.Service;
@@ -15,36 +18,50 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Turns the cluster objects the informers hold into the gateway's services. A pure function: same objects in, same
- * map out.
+ * Turns the cluster objects the informers hold into the gateway's services and routes. A pure function: same objects
+ * in, same result out. Linear in the number of objects: Services and EndpointSlices are indexed once by the keys they
+ * are looked up by ({@code namespace/name}, and a slice's {@code kubernetes.io/service-name}).
  *
  * <ul>
- *   <li>A front Service is served when it carries {@code teal.dev/serving} and an Ingress of the gateway's class
- *       routes to it; its key is {@code <service>.<namespace>}.</li>
- *   <li>Hosts come from the Ingress rules that route to it; a rule without a host makes it the default service.
- *       A host claimed by two Services goes to the first Ingress by namespace/name (a warning names the other).
- *       The gateway routes by host only, so path rules of one host to different Services cannot all be honored.</li>
- *   <li>Colors: {@code teal.dev/serving}, {@code teal.dev/active} and every color whose Service
- *       {@code <service>-<color>} has an EndpointSlice. Endpoints are the ready addresses of those slices with the
- *       slice port of the same name as the front port the Ingress uses (or the slice's only port).</li>
- *   <li>{@code drainTimeout} from {@code teal.dev/drain-timeout} (30s when absent or unreadable).</li>
+ *   <li>Ingresses of the gateway's class: {@code spec.ingressClassName}, else the legacy annotation
+ *       {@code kubernetes.io/ingress.class}, else (no class at all) when the class is the cluster's default
+ *       IngressClass. Their rules merge, oldest Ingress first (creationTimestamp, then namespace/name).</li>
+ *   <li>Each path of each rule becomes a {@link RouteRule}. A rule that cannot be routed is skipped and reported as a
+ *       {@link Problem} ({@code InvalidRule}): a path that does not start with {@code /} or holds a regular expression
+ *       or {@code *}, an unknown pathType, a backend Service or port that does not exist. The same host, path and
+ *       pathType in a younger Ingress loses to the older one ({@code RuleConflict}, naming the winner).</li>
+ *   <li>{@code spec.defaultBackend} of the oldest Ingress that has one gets what no rule matches.</li>
+ *   <li>A backend Service with {@code teal.dev/serving} routes by color: the colors are {@code teal.dev/serving},
+ *       {@code teal.dev/active} and every {@code <service>-<color>} Service with an EndpointSlice; each color's
+ *       endpoints are that Service's. Any other Service routes to its own ready endpoints as one pool without colors
+ *       ({@link ServiceConfig#NO_COLOR}). One with {@code teal.dev/active} but no {@code teal.dev/serving} yet is not
+ *       routed until the controller sets it.</li>
+ *   <li>The Ingress names a Service port by number or name; the endpoint port is the EndpointSlice port with the
+ *       same name as that Service port (slices name their ports after the Service's). One port per Service.</li>
+ *   <li>The service key is {@code <service>.<namespace>}; {@code drainTimeout} from {@code teal.dev/drain-timeout}
+ *       (30s when absent or unreadable).</li>
  * </ul>
  */
 public final class ServiceMapBuilder {
+    /** The legacy annotation that named an Ingress's class before {@code spec.ingressClassName}. */
+    static final String LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 
     /** What the gateway learned about one service, for {@code /status} ({@code "kubernetes": {...}}). */
     public record Origin(String namespace, String service, String servingAnnotation, String resourceVersion) {
@@ -58,154 +75,336 @@ public final class ServiceMapBuilder {
         }
     }
 
-    /** The services to route, and where each came from. */
-    public record Result(Map<String, ServiceConfig> services, Map<String, Origin> origins) {
+    /** The services to route, the routes to them, and where each service came from. */
+    public record Result(Map<String, ServiceConfig> services, Routes routes, Map<String, Origin> origins) {
+        /** Routes from the services' hosts (a snapshot file written before routes existed). */
+        public Result(Map<String, ServiceConfig> services, Map<String, Origin> origins) {
+            this(services, Routes.of(services, List.of()), origins);
+        }
     }
+
+    /**
+     * One Ingress rule (or default backend) that is not routed, and why; becomes a Warning Event on the Ingress.
+     *
+     * @param reason {@link #INVALID_RULE}, {@link #RULE_CONFLICT} or {@link #BACKEND_NOT_SERVING}
+     */
+    public record Problem(String namespace, String ingress, String ingressUid, String reason, String message) {
+        public static final String INVALID_RULE = "InvalidRule";
+        public static final String RULE_CONFLICT = "RuleConflict";
+        public static final String BACKEND_NOT_SERVING = "BackendNotServing";
+    }
+
+    /** A build: the result and the problems met on the way. */
+    public record Build(Result result, List<Problem> problems) {
+    }
+
+    private static final Comparator<Ingress> OLDEST_FIRST = Comparator
+            .comparing((Ingress i) -> created(i.getMetadata().getCreationTimestamp()))
+            .thenComparing(i -> i.getMetadata().getNamespace(), Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(i -> i.getMetadata().getName());
 
     private final String ingressClass;
     private final Consumer<String> warn;
 
-    /** @param warn receives one line for each object that is skipped and why */
+    /** @param warn receives one line for each problem of {@link #build(Collection, Collection, Collection)} */
     public ServiceMapBuilder(String ingressClass, Consumer<String> warn) {
         this.ingressClass = ingressClass;
         this.warn = warn;
     }
 
+    /** As {@link #build(Collection, Collection, Collection, boolean)} (the class is not the default), problems to the warn consumer. */
     public Result build(Collection<Ingress> ingresses, Collection<Service> services, Collection<EndpointSlice> slices) {
-        Map<String, Service> fronts = new HashMap<>();
-        for (Service s : services) {
-            Map<String, String> a = s.getMetadata().getAnnotations();
-            if (a != null && a.containsKey(ClusterNames.SERVING)) {
-                fronts.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
+        Build b = build(ingresses, services, slices, false);
+        b.problems().forEach(p -> warn.accept("Ingress " + p.namespace() + "/" + p.ingress() + ": " + p.reason()
+                + ": " + p.message()));
+        return b.result();
+    }
+
+    /**
+     * @param defaultClass whether the gateway's IngressClass carries {@code is-default-class: "true"}: then an Ingress
+     *                     without any class is served too
+     */
+    public Build build(Collection<Ingress> ingresses, Collection<Service> services, Collection<EndpointSlice> slices,
+                       boolean defaultClass) {
+        return new Run(new ClusterIndex(services, slices)).run(ingresses.stream()
+                .filter(i -> serves(i, defaultClass)).sorted(OLDEST_FIRST).toList());
+    }
+
+    /** Whether an Ingress belongs to this gateway's class. */
+    public boolean serves(Ingress i, boolean defaultClass) {
+        if (i.getSpec() == null) {
+            return false;
+        }
+        String cls = i.getSpec().getIngressClassName();
+        if (cls != null) {
+            return ingressClass.equals(cls);
+        }
+        Map<String, String> a = i.getMetadata().getAnnotations();
+        String legacy = a == null ? null : a.get(LEGACY_CLASS_ANNOTATION);
+        return legacy != null ? ingressClass.equals(legacy) : defaultClass;
+    }
+
+    private static Instant created(String timestamp) {
+        if (timestamp == null) {
+            return Instant.MAX;
+        }
+        try {
+            return Instant.parse(timestamp);
+        } catch (DateTimeParseException e) {
+            return Instant.MAX;
+        }
+    }
+
+    /** Services and slices indexed by the keys they are looked up by; built once per build, linear. */
+    static final class ClusterIndex {
+        final Map<String, Service> services = new HashMap<>();
+        final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
+        final Map<String, Set<String>> colorsByFront = new HashMap<>();
+
+        ClusterIndex(Collection<Service> all, Collection<EndpointSlice> slices) {
+            Set<String> fronts = new HashSet<>();
+            for (Service s : all) {
+                String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+                services.put(key, s);
+                Map<String, String> a = s.getMetadata().getAnnotations();
+                if (a != null && a.containsKey(ClusterNames.SERVING)) {
+                    fronts.add(key);
+                }
+            }
+            for (EndpointSlice slice : slices) {
+                Map<String, String> labels = slice.getMetadata().getLabels();
+                String owner = labels == null ? null : labels.get(ClusterNames.SERVICE_NAME_LABEL);
+                if (owner != null) {
+                    slicesByService.computeIfAbsent(slice.getMetadata().getNamespace() + "/" + owner,
+                            k -> new ArrayList<>()).add(slice);
+                }
+            }
+            for (String owner : slicesByService.keySet()) {
+                if (fronts.contains(owner)) {
+                    continue;
+                }
+                // <front>-<color>: the longest front that prefixes it (shop-api-blue is shop-api's blue, not shop's)
+                for (int dash = owner.lastIndexOf('-'); dash > owner.indexOf('/') + 1;
+                     dash = owner.lastIndexOf('-', dash - 1)) {
+                    String front = owner.substring(0, dash);
+                    if (fronts.contains(front)) {
+                        String color = owner.substring(dash + 1);
+                        if (isColor(color)) {
+                            colorsByFront.computeIfAbsent(front, k -> new TreeSet<>()).add(color);
+                        }
+                        break;
+                    }
+                }
             }
         }
-        Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
-        for (EndpointSlice slice : slices) {
-            Map<String, String> labels = slice.getMetadata().getLabels();
-            String owner = labels == null ? null : labels.get(ClusterNames.SERVICE_NAME_LABEL);
-            if (owner != null) {
-                slicesByService.computeIfAbsent(slice.getMetadata().getNamespace() + "/" + owner,
-                        k -> new ArrayList<>()).add(slice);
-            }
+
+        List<EndpointSlice> slicesOf(String namespace, String service) {
+            return slicesByService.getOrDefault(namespace + "/" + service, List.of());
         }
-        // front "ns/name" -> hosts, and the front port the Ingress uses
-        Map<String, Set<String>> hosts = new TreeMap<>();
-        Map<String, IngressServiceBackend> portOf = new HashMap<>();
-        Map<String, String> hostOwner = new HashMap<>();
-        List<Ingress> ordered = ingresses.stream().filter(this::ours)
-                .sorted(Comparator.comparing((Ingress i) -> i.getMetadata().getNamespace())
-                        .thenComparing(i -> i.getMetadata().getName())).toList();
-        for (Ingress ingress : ordered) {
+    }
+
+    /** A backend Service as routed: its config and origin, or why it cannot be routed. */
+    private record Backend(String portName, ServiceConfig config, Origin origin, String reason, String failure) {
+    }
+
+    /** One build over the indexed objects. */
+    private final class Run {
+        final ClusterIndex index;
+        final Map<String, Backend> backends = new LinkedHashMap<>();
+        final Map<String, String> claims = new HashMap<>();
+        final List<RouteRule> rules = new ArrayList<>();
+        final List<Problem> problems = new ArrayList<>();
+        String defaultService;
+        String defaultOwner;
+
+        Run(ClusterIndex index) {
+            this.index = index;
+        }
+
+        Build run(List<Ingress> ordered) {
+            for (Ingress ingress : ordered) {
+                ingress(ingress);
+            }
+            Set<String> used = new HashSet<>();
+            rules.forEach(r -> used.add(r.service()));
+            if (defaultService != null) {
+                used.add(defaultService);
+            }
+            Map<String, ServiceConfig> services = new LinkedHashMap<>();
+            Map<String, Origin> origins = new LinkedHashMap<>();
+            for (Backend b : backends.values()) {
+                if (b.config() != null && used.contains(b.config().name())) { // not a loser's only backend
+                    services.put(b.config().name(), b.config());
+                    origins.put(b.config().name(), b.origin());
+                }
+            }
+            return new Build(new Result(services, new Routes(rules, defaultService), origins), List.copyOf(problems));
+        }
+
+        void ingress(Ingress ingress) {
             String ns = ingress.getMetadata().getNamespace();
-            for (Route r : routes(ingress)) {
-                String front = ns + "/" + r.backend().getName();
-                if (!fronts.containsKey(front)) {
+            String id = ns + "/" + ingress.getMetadata().getName();
+            IngressBackend def = ingress.getSpec().getDefaultBackend();
+            if (def != null) {
+                Backend b = resolve(ns, def);
+                if (b.failure() != null) {
+                    problem(ingress, b.reason(), "defaultBackend: " + b.failure());
+                } else if (defaultService == null) {
+                    defaultService = b.config().name();
+                    defaultOwner = id;
+                } else {
+                    problem(ingress, Problem.RULE_CONFLICT, "defaultBackend: Ingress " + defaultOwner
+                            + " (older) sets the default backend already; this one is ignored");
+                }
+            }
+            List<IngressRule> rs = ingress.getSpec().getRules() == null ? List.of() : ingress.getSpec().getRules();
+            for (int r = 0; r < rs.size(); r++) {
+                IngressRule rule = rs.get(r);
+                if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
                     continue;
                 }
-                String host = r.host() == null ? "" : r.host().toLowerCase(java.util.Locale.ROOT);
-                String owner = hostOwner.putIfAbsent(host, front);
-                if (owner != null && !owner.equals(front)) {
-                    warn.accept("Ingress " + ns + "/" + ingress.getMetadata().getName() + ": host '"
-                            + (host.isEmpty() ? "(default)" : host) + "' already routes to " + owner + "; ignored");
-                    continue;
+                for (int p = 0; p < rule.getHttp().getPaths().size(); p++) {
+                    path(ingress, id, rule.getHost(), rule.getHttp().getPaths().get(p),
+                            "rules[" + r + "].http.paths[" + p + "]");
                 }
-                hosts.computeIfAbsent(front, k -> new LinkedHashSet<>()).add(host);
-                portOf.putIfAbsent(front, r.backend());
             }
         }
-        Map<String, ServiceConfig> out = new LinkedHashMap<>();
-        Map<String, Origin> origins = new LinkedHashMap<>();
-        for (Map.Entry<String, Set<String>> e : hosts.entrySet()) {
-            Service front = fronts.get(e.getKey());
-            String ns = front.getMetadata().getNamespace();
-            String name = front.getMetadata().getName();
-            String key = ClusterNames.serviceKey(ns, name);
-            Map<String, String> a = front.getMetadata().getAnnotations();
+
+        void path(Ingress ingress, String id, String rawHost, HTTPIngressPath p, String where) {
+            String ns = ingress.getMetadata().getNamespace();
+            String label = where + " (host " + (rawHost == null || rawHost.isEmpty() ? "*" : rawHost) + ", path "
+                    + p.getPath() + ")";
+            String host;
+            PathType type;
+            String path = p.getPath();
             try {
-                String serving = Names.color(a.get(ClusterNames.SERVING));
+                host = rawHost == null || rawHost.isEmpty() ? null : Names.host(rawHost);
+                type = PathType.parse(p.getPathType());
+                if (type == PathType.IMPLEMENTATION_SPECIFIC && (path == null || path.isEmpty())) {
+                    path = "/";
+                }
+                RouteRule.checkPath(path, type);
+            } catch (ConfigException e) {
+                problem(ingress, Problem.INVALID_RULE, label + ": " + e.getMessage());
+                return;
+            }
+            if (p.getBackend() == null || p.getBackend().getService() == null) {
+                problem(ingress, Problem.INVALID_RULE, label + ": only Service backends are supported");
+                return;
+            }
+            Backend b = resolve(ns, p.getBackend());
+            if (b.failure() != null) {
+                problem(ingress, b.reason(), label + ": " + b.failure());
+                return;
+            }
+            RouteRule route = new RouteRule(host, path, type, b.config().name());
+            String owner = claims.putIfAbsent(route.conflictKey(), id);
+            if (owner == null) {
+                rules.add(route);
+            } else if (owner.equals(id)) {
+                problem(ingress, Problem.INVALID_RULE, label + ": the same host, path and pathType appear earlier in"
+                        + " this Ingress; ignored");
+            } else {
+                problem(ingress, Problem.RULE_CONFLICT, label + ": Ingress " + owner + " (older) routes the same host,"
+                        + " path and pathType already; this rule is ignored");
+            }
+        }
+
+        void problem(Ingress ingress, String reason, String message) {
+            problems.add(new Problem(ingress.getMetadata().getNamespace(), ingress.getMetadata().getName(),
+                    ingress.getMetadata().getUid(), reason, message));
+        }
+
+        /** The backend an Ingress names, built on first use; one port per Service. */
+        Backend resolve(String ns, IngressBackend backend) {
+            IngressServiceBackend ref = backend.getService();
+            if (ref == null || ref.getName() == null) {
+                return failed(Problem.INVALID_RULE, "only Service backends are supported");
+            }
+            Service svc = index.services.get(ns + "/" + ref.getName());
+            if (svc == null) {
+                return failed(Problem.INVALID_RULE, "Service " + ns + "/" + ref.getName() + " does not exist");
+            }
+            ServicePort port = servicePort(svc, ref);
+            if (port == null) {
+                String which = ref.getPort() == null ? "(none given)" : ref.getPort().getName() != null
+                        ? "named '" + ref.getPort().getName() + "'" : String.valueOf(ref.getPort().getNumber());
+                return failed(Problem.INVALID_RULE, "Service " + ns + "/" + ref.getName() + " has no port " + which);
+            }
+            String portName = port.getName() == null ? "" : port.getName();
+            String key = ns + "/" + ref.getName();
+            Backend known = backends.get(key);
+            if (known == null) {
+                known = backend(svc, portName);
+                backends.put(key, known);
+            }
+            if (known.failure() == null && !known.portName().equals(portName)) {
+                return failed(Problem.INVALID_RULE, "Service " + key + " is routed through its port '"
+                        + known.portName() + "' already; Teal routes one port per Service");
+            }
+            return known;
+        }
+
+        /**
+         * The one place a backend Service's annotations are read: color-managed (teal.dev/serving) or plain.
+         */
+        Backend backend(Service svc, String portName) {
+            String ns = svc.getMetadata().getNamespace();
+            String name = svc.getMetadata().getName();
+            String key = ClusterNames.serviceKey(ns, name);
+            Map<String, String> a = svc.getMetadata().getAnnotations() == null ? Map.of()
+                    : svc.getMetadata().getAnnotations();
+            String rv = svc.getMetadata().getResourceVersion();
+            try {
+                Duration drain = drainTimeout(a);
+                String servingValue = a.get(ClusterNames.SERVING);
+                if (servingValue == null && a.containsKey(ClusterNames.ACTIVE)) {
+                    return failed(Problem.BACKEND_NOT_SERVING, "Service " + ns + "/" + name + " has "
+                            + ClusterNames.ACTIVE + " but no " + ClusterNames.SERVING
+                            + " yet (the controller sets it); not routed until then");
+                }
+                if (servingValue == null) {
+                    Map<String, List<HostPort>> pool = Map.of(ServiceConfig.NO_COLOR,
+                            endpoints(index.slicesOf(ns, name), portName));
+                    return new Backend(portName, new ServiceConfig(key, List.of(), ServiceConfig.NO_COLOR, drain, 0, 0,
+                            null, pool), new Origin(ns, name, null, rv), null, null);
+                }
+                String serving = Names.color(servingValue);
                 Set<String> colors = new LinkedHashSet<>();
                 colors.add(serving);
                 String active = a.get(ClusterNames.ACTIVE);
                 if (active != null && isColor(active)) {
                     colors.add(active);
                 }
-                String prefix = ns + "/" + name + "-";
-                slicesByService.keySet().stream().filter(k -> k.startsWith(prefix))
-                        .filter(k -> (ns + "/" + name).equals(owningFront(k, fronts.keySet())))
-                        .map(k -> k.substring(prefix.length())).filter(ServiceMapBuilder::isColor)
-                        .sorted().forEach(colors::add);
-                String portName = frontPortName(front, portOf.get(e.getKey()));
+                colors.addAll(index.colorsByFront.getOrDefault(ns + "/" + name, Set.of()));
                 Map<String, List<HostPort>> endpoints = new LinkedHashMap<>();
                 for (String color : colors) {
-                    endpoints.put(color, endpoints(slicesByService.getOrDefault(
-                            ns + "/" + ClusterNames.colorService(name, color), List.of()), portName));
+                    endpoints.put(color, endpoints(index.slicesOf(ns, ClusterNames.colorService(name, color)),
+                            portName));
                 }
-                List<String> hostList = e.getValue().stream().filter(h -> !h.isEmpty()).toList();
-                if (e.getValue().contains("") && !hostList.isEmpty()) {
-                    warn.accept("Service " + ns + "/" + name + " has rules with and without host; serving hosts "
-                            + hostList + " only");
-                }
-                out.put(key, new ServiceConfig(key, hostList, serving, drainTimeout(a), 0, 0, null, endpoints));
-                origins.put(key, new Origin(ns, name, serving, front.getMetadata().getResourceVersion()));
-            } catch (ConfigException ex) {
-                warn.accept("Service " + ns + "/" + name + " skipped: " + ex.getMessage());
+                return new Backend(portName, new ServiceConfig(key, List.of(), serving, drain, 0, 0, null, endpoints),
+                        new Origin(ns, name, serving, rv), null, null);
+            } catch (ConfigException e) {
+                return failed(Problem.INVALID_RULE, "Service " + ns + "/" + name + " cannot be routed: "
+                        + e.getMessage());
             }
         }
-        return new Result(out, origins);
+
+        private Backend failed(String reason, String why) {
+            return new Backend(null, null, null, reason, why);
+        }
     }
 
-    /**
-     * The front Service a color Service {@code ns/<front>-<color>} belongs to: the longest front name that prefixes
-     * it ({@code shop-api-blue} is {@code shop-api}'s blue, not {@code shop}'s "api-blue"); null if it is a front.
-     */
-    private static String owningFront(String colorService, Set<String> fronts) {
-        if (fronts.contains(colorService)) {
+    /** The Service port an Ingress backend names, by number or by name; null if there is none. */
+    private static ServicePort servicePort(Service svc, IngressServiceBackend ref) {
+        if (ref.getPort() == null || svc.getSpec() == null || svc.getSpec().getPorts() == null) {
             return null;
         }
-        String best = null;
-        for (String f : fronts) {
-            if (colorService.startsWith(f + "-") && (best == null || f.length() > best.length())) {
-                best = f;
-            }
-        }
-        return best;
-    }
-
-    private boolean ours(Ingress i) {
-        return i.getSpec() != null && ingressClass.equals(i.getSpec().getIngressClassName());
-    }
-
-    private record Route(String host, IngressServiceBackend backend) {
-    }
-
-    private static List<Route> routes(Ingress ingress) {
-        List<Route> out = new ArrayList<>();
-        IngressBackend def = ingress.getSpec().getDefaultBackend();
-        if (def != null && def.getService() != null) {
-            out.add(new Route(null, def.getService()));
-        }
-        for (IngressRule rule : ingress.getSpec().getRules()) {
-            if (rule.getHttp() == null) {
-                continue;
-            }
-            for (HTTPIngressPath p : rule.getHttp().getPaths()) {
-                if (p.getBackend() != null && p.getBackend().getService() != null) {
-                    out.add(new Route(rule.getHost(), p.getBackend().getService()));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The name of the front Service port the Ingress targets (slices name their ports the same). */
-    private static String frontPortName(Service front, IngressServiceBackend backend) {
-        if (backend == null || backend.getPort() == null || front.getSpec() == null) {
-            return null;
-        }
-        for (ServicePort p : front.getSpec().getPorts()) {
-            if (Objects.equals(backend.getPort().getNumber(), p.getPort())
-                    || backend.getPort().getName() != null && backend.getPort().getName().equals(p.getName())) {
-                return p.getName();
+        for (ServicePort p : svc.getSpec().getPorts()) {
+            if (ref.getPort().getName() != null && !ref.getPort().getName().isEmpty()
+                    ? ref.getPort().getName().equals(p.getName())
+                    : Objects.equals(ref.getPort().getNumber(), p.getPort())) {
+                return p;
             }
         }
         return null;
@@ -227,14 +426,15 @@ public final class ServiceMapBuilder {
         return sorted;
     }
 
+    /** The slice port named like the Service port (an unnamed port is named ""). */
     private static Integer slicePort(EndpointSlice slice, String portName) {
         List<EndpointPort> ports = slice.getPorts() == null ? List.of() : slice.getPorts();
         for (EndpointPort p : ports) {
-            if (portName != null && portName.equals(p.getName())) {
+            if (portName.equals(p.getName() == null ? "" : p.getName())) {
                 return p.getPort();
             }
         }
-        return ports.size() == 1 ? ports.get(0).getPort() : null;
+        return null;
     }
 
     private static boolean isColor(String s) {

@@ -2,6 +2,9 @@ package dev.teal.gateway.discovery;
 
 import dev.teal.gateway.config.ConfigException;
 import dev.teal.gateway.config.HostPort;
+import dev.teal.gateway.config.PathType;
+import dev.teal.gateway.config.RouteRule;
+import dev.teal.gateway.config.Routes;
 import dev.teal.gateway.config.ServiceConfig;
 import dev.teal.gateway.config.Units;
 import java.io.IOException;
@@ -26,7 +29,10 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>{"savedAt":"...","services":{"shop.default":{"hosts":["shop.example.com"],"active":"green",
  *  "drainTimeout":"30s","colors":{"blue":["10.0.0.1:8080"],"green":["10.0.0.2:8080"]},
- *  "kubernetes":{"namespace":"default","service":"shop","servingAnnotation":"green","resourceVersion":"42"}}}}</pre>
+ *  "kubernetes":{"namespace":"default","service":"shop","servingAnnotation":"green","resourceVersion":"42"}}},
+ *  "routes":[{"host":"shop.example.com","path":"/","pathType":"Prefix","service":"shop.default"}],
+ *  "defaultService":null}</pre>
+ * A file without {@code routes} (written before routes existed) routes by each service's {@code hosts}.
  */
 public final class SnapshotFile {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -62,6 +68,15 @@ public final class SnapshotFile {
                 o.toStatus().forEach((key, v) -> k.put(key, v == null ? null : v.toString()));
             }
         }
+        var routes = root.putArray("routes");
+        for (RouteRule r : snapshot.routes().rules()) {
+            ObjectNode n = routes.addObject();
+            n.put("host", r.host());
+            n.put("path", r.path());
+            n.put("pathType", r.pathType().apiName());
+            n.put("service", r.service());
+        }
+        root.put("defaultService", snapshot.routes().defaultService());
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
@@ -115,6 +130,15 @@ public final class SnapshotFile {
                         k.path("resourceVersion").asString(null)));
             }
         }
-        return new ServiceMapBuilder.Result(services, origins);
+        if (!root.has("routes")) {
+            return new ServiceMapBuilder.Result(services, origins);
+        }
+        List<RouteRule> rules = new ArrayList<>();
+        for (JsonNode r : root.path("routes")) {
+            rules.add(new RouteRule(r.path("host").asString(null), r.path("path").asString(null),
+                    PathType.parse(r.path("pathType").asString(null)), r.path("service").asString(null)));
+        }
+        return new ServiceMapBuilder.Result(services, new Routes(rules, root.path("defaultService").asString(null)),
+                origins);
     }
 }

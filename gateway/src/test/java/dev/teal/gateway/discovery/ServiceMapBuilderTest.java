@@ -6,6 +6,7 @@ import static dev.teal.gateway.discovery.ClusterObjects.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.teal.gateway.config.HostPort;
+import dev.teal.gateway.config.RouteRule;
 import dev.teal.gateway.config.ServiceConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ class ServiceMapBuilderTest {
 
         ServiceConfig s = r.services().get("shop.shop-ns");
         assertThat(s.active()).isEqualTo("blue");
-        assertThat(s.hosts()).containsExactly("shop.example.com");
+        assertThat(r.routes().rules()).containsExactly(RouteRule.wholeHost("shop.example.com", "shop.shop-ns"));
         assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(45));
         assertThat(s.colors()).containsOnlyKeys("blue", "green");
         assertThat(s.colors().get("blue")).as("only ready endpoints")
@@ -49,20 +50,20 @@ class ServiceMapBuilderTest {
     }
 
     @Test
-    void ruleWithoutHostMakesTheDefaultServiceAndColorsWithoutSlicesHaveNoEndpoints() {
+    void ruleWithoutHostRoutesEveryHostAndColorsWithoutSlicesHaveNoEndpoints() {
         ServiceMapBuilder.Result r = builder.build(List.of(ingress("shop", "teal", null, "shop")),
                 List.of(front("shop", Map.of("teal.dev/active", "green", "teal.dev/serving", "green",
                         "teal.dev/drain-timeout", "bogus"))),
                 List.of());
 
         ServiceConfig s = r.services().get("shop.shop-ns");
-        assertThat(s.isDefault()).isTrue();
+        assertThat(r.routes().rules()).containsExactly(RouteRule.wholeHost(null, "shop.shop-ns"));
         assertThat(s.colors()).isEqualTo(Map.of("green", List.of()));
         assertThat(s.drainTimeout()).isEqualTo(ServiceConfig.DEFAULT_DRAIN_TIMEOUT);
     }
 
     @Test
-    void hostClaimedByTwoServicesGoesToTheFirstIngressAndTheOtherIsReported() {
+    void sameRuleInTwoIngressesGoesToTheOlderAndTheOtherIsReported() {
         ServiceMapBuilder.Result r = builder.build(
                 List.of(ingress("b-ing", "teal", "shop.example.com", "b"),
                         ingress("a-ing", "teal", "shop.example.com", "a")),
@@ -70,7 +71,8 @@ class ServiceMapBuilderTest {
                 List.of());
 
         assertThat(r.services()).containsOnlyKeys("a.shop-ns");
-        assertThat(warnings).singleElement().asString().contains("b-ing").contains("already routes to shop-ns/a");
+        assertThat(warnings).singleElement().asString().contains("b-ing").contains("RuleConflict")
+                .contains("Ingress shop-ns/a-ing (older)");
     }
 
     @Test
