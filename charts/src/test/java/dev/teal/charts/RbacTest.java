@@ -51,19 +51,21 @@ class RbacTest {
     }
 
     @Test
-    void gatewayRbacIsReadOnly() {
+    void gatewayRbacReadsAndWritesOnlyIngressStatusAndEvents() {
         assertThat(grants(TealChart.render(), "teal-gateway")).containsExactlyInAnyOrderElementsOf(grants(
                 read("", "services"),
                 read("discovery.k8s.io", "endpointslices"),
                 read("networking.k8s.io", "ingresses"),
                 read("networking.k8s.io", "ingressclasses"),
+                verbs("", "events", "create"),
                 List.of(new Grant("networking.k8s.io", "ingresses/status", "update", ""))));
     }
 
     @Test
-    void gatewayWithoutPublishStatusWritesNothing() {
+    void gatewayWithoutPublishStatusWritesOnlyEvents() {
         var manifests = TealChart.render("gateway: {publishStatus: false}");
-        assertThat(grants(manifests, "teal-gateway")).allMatch(g -> READ.contains(g.verb()), "read-only");
+        assertThat(grants(manifests, "teal-gateway")).allMatch(g -> READ.contains(g.verb())
+                || g.resource().equals("events") && g.verb().equals("create"), "read-only but for Events");
     }
 
     @Test
