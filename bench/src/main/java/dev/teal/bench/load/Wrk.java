@@ -32,12 +32,22 @@ public final class Wrk {
 
     public WrkResult run(InetSocketAddress target, String path, int connections, Duration duration)
             throws IOException, InterruptedException {
+        return run(target, path, connections, duration, null);
+    }
+
+    /** As {@link #run(InetSocketAddress, String, int, Duration)} with a {@code Host} header (null: wrk's own). */
+    public WrkResult run(InetSocketAddress target, String path, int connections, Duration duration, String host)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         if (cpu >= 0) {
             cmd.addAll(List.of(Tools.require("taskset"), "-c", Integer.toString(cpu)));
         }
         cmd.addAll(List.of(binary, "-t1", "-c" + connections, "-d" + Math.max(1, duration.toSeconds()) + "s",
-                "--timeout", "5s", "-s", script.toString(),
+                "--timeout", "5s", "-s", script.toString()));
+        if (host != null) {
+            cmd.addAll(List.of("-H", "Host: " + host));
+        }
+        cmd.addAll(List.of(
                 "http://" + target.getHostString() + ":" + target.getPort() + path));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out;

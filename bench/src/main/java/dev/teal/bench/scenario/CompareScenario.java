@@ -5,6 +5,7 @@ import dev.teal.bench.backend.StaticBackend;
 import dev.teal.bench.load.Wrk;
 import dev.teal.bench.load.WrkResult;
 import dev.teal.bench.target.Target;
+import dev.teal.bench.target.TealTarget;
 import dev.teal.bench.target.Targets;
 import dev.teal.bench.target.Upstreams;
 import java.time.Duration;
@@ -19,9 +20,16 @@ import org.slf4j.LoggerFactory;
  * Throughput and latency on loopback with wrk. All targets run at once (idle while not measured) in front of one
  * static nginx backend; for every body size and connection count, rounds of one wrk run per target, the order rotated
  * each round (A B C D, B C D A, ...) so that drift on a shared machine hits every target alike.
+ *
+ * <p>With {@code teal} among the targets, a routing cell follows (tiny body, the first connection count): Teal through
+ * {@value #ONE_ROUTE} (one host, one route) and through {@value #MANY_ROUTES} (200 routes on 20 hosts, the request
+ * to the last host), alternated the same way, so the cost of the route table shows as the difference.
  */
 public final class CompareScenario {
     private static final Logger log = LoggerFactory.getLogger(CompareScenario.class);
+    /** Target names of the routing cell. */
+    public static final String ONE_ROUTE = "teal-1-route";
+    public static final String MANY_ROUTES = "teal-200-routes";
 
     /** What to measure. */
     public record Options(List<Body> bodies, List<Integer> connections, int rounds, Duration duration, Duration warmup) {
@@ -73,9 +81,49 @@ public final class CompareScenario {
             } finally {
                 targets.values().forEach(Target::close);
             }
+            if (ctx.targets().contains("teal")) {
+                runs.addAll(routingCell(ctx, opt, wrk, backend));
+            }
+        }
+        List<String> order = new ArrayList<>(ctx.targets());
+        if (ctx.targets().contains("teal")) {
+            order.addAll(List.of(ONE_ROUTE, MANY_ROUTES));
         }
         return new CompareResult(info.finished(), opt.rounds(), (int) opt.duration().toSeconds(),
-                (int) opt.warmup().toSeconds(), keepalive, runs, rows(runs, ctx.targets()));
+                (int) opt.warmup().toSeconds(), keepalive, runs, rows(runs, order));
+    }
+
+    /** Teal through 1 route and through 200 routes on 20 hosts; tiny body, the first connection count. */
+    private static List<CompareResult.Run> routingCell(RunContext ctx, Options opt, Wrk wrk, StaticBackend backend)
+            throws Exception {
+        List<CompareResult.Run> runs = new ArrayList<>();
+        int connections = opt.connections().get(0);
+        Map<String, TealTarget> cell = new LinkedHashMap<>();
+        Map<String, String> host = Map.of(ONE_ROUTE, TealTarget.routeHost(0), MANY_ROUTES, TealTarget.routeHost(19));
+        try {
+            cell.put(ONE_ROUTE, TealTarget.startWithRoutes(ctx.workDir().resolve(ONE_ROUTE),
+                    Upstreams.single(backend.address()), ctx.settings().gatewayJar(), ctx.cpus().server(), 1, 1));
+            cell.put(MANY_ROUTES, TealTarget.startWithRoutes(ctx.workDir().resolve(MANY_ROUTES),
+                    Upstreams.single(backend.address()), ctx.settings().gatewayJar(), ctx.cpus().server(), 20, 10));
+            for (Map.Entry<String, TealTarget> t : cell.entrySet()) {
+                log.info("warm-up {} for {}s", t.getKey(), opt.warmup().toSeconds());
+                wrk.run(t.getValue().address(), Body.TINY.path(), connections, opt.warmup(), host.get(t.getKey()));
+            }
+            List<String> order = new ArrayList<>(cell.keySet());
+            for (int round = 0; round < opt.rounds(); round++) {
+                for (int i = 0; i < order.size(); i++) {
+                    String name = order.get((i + round) % order.size());
+                    WrkResult r = wrk.run(cell.get(name).address(), Body.TINY.path(), connections, opt.duration(),
+                            host.get(name));
+                    log.info("{} c={} round {} {}: {} req/s p99 {} us errors {}", Body.TINY.label(), connections,
+                            round, name, Math.round(r.requestsPerSecond()), r.p99Us(), r.errors());
+                    runs.add(new CompareResult.Run(Body.TINY.label(), connections, round, name, r));
+                }
+            }
+        } finally {
+            cell.values().forEach(Target::close);
+        }
+        return runs;
     }
 
     /** Aggregates runs into rows: medians over rounds, ratios to direct and nginx in the same cell. */

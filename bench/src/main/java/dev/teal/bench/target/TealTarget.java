@@ -51,6 +51,36 @@ public final class TealTarget implements Target {
 
     static TealTarget start(Path dir, Upstreams upstreams, Options options, Path gatewayJar, int cpu)
             throws IOException, InterruptedException {
+        return start(dir, upstreams, options, gatewayJar, cpu, "");
+    }
+
+    /**
+     * A gateway whose service is reached through {@code hosts × pathsPerHost} routes ({@code compare}'s routing cell):
+     * host {@code h<i>.bench.local}, on each host {@code pathsPerHost - 1} decoy paths (Exact and Prefix, under
+     * {@code /d<j>}) and {@code /} (Prefix). Every route goes to the one service, so only matching differs.
+     */
+    public static TealTarget startWithRoutes(Path dir, Upstreams upstreams, Path gatewayJar, int cpu, int hosts,
+                                             int pathsPerHost) throws IOException, InterruptedException {
+        StringBuilder routes = new StringBuilder("routes:\n");
+        for (int h = 0; h < hosts; h++) {
+            for (int p = 0; p < pathsPerHost - 1; p++) {
+                routes.append("  - {host: ").append(routeHost(h)).append(", path: /d").append(p).append("/x")
+                        .append(", pathType: ").append(p % 2 == 0 ? "Exact" : "Prefix").append(", service: ")
+                        .append(SERVICE).append("}\n");
+            }
+            routes.append("  - {host: ").append(routeHost(h)).append(", path: /, pathType: Prefix, service: ")
+                    .append(SERVICE).append("}\n");
+        }
+        return start(dir, upstreams, Options.DEFAULT, gatewayJar, cpu, routes.toString());
+    }
+
+    /** The host of route set {@code i} of {@link #startWithRoutes}. */
+    public static String routeHost(int i) {
+        return "h" + i + ".bench.local";
+    }
+
+    private static TealTarget start(Path dir, Upstreams upstreams, Options options, Path gatewayJar, int cpu,
+                                    String routes) throws IOException, InterruptedException {
         if (!Files.isRegularFile(gatewayJar)) {
             throw new IOException("gateway jar not found at " + gatewayJar
                     + "; build it: mvn -B -q -pl gateway -am package -DskipTests (or pass --gateway-jar)");
@@ -78,7 +108,8 @@ public final class TealTarget implements Target {
                     colors:
                 %s
                 """.formatted(address.getHostString(), address.getPort(), admin.getHostString(), admin.getPort(),
-                options.clientIdle().toSeconds(), SERVICE, upstreams.active(), options.drainTimeout().toMillis(), colors);
+                options.clientIdle().toSeconds(), SERVICE, upstreams.active(), options.drainTimeout().toMillis(), colors)
+                + routes;
         Path config = dir.resolve("teal.yaml");
         Files.writeString(config, yaml);
         StringBuilder java = new StringBuilder("exec ");

@@ -42,8 +42,10 @@ class QuickScenariosTest {
                 CompareScenario.run(context(Targets.ALL), CompareScenario.Options.of(true)), CompareResult.class);
 
         assertThat(r.info().cores()).isPositive();
-        assertThat(r.runs()).hasSize(Targets.ALL.size() * r.rounds());
-        assertThat(r.rows()).extracting(CompareResult.Row::target).containsExactlyElementsOf(Targets.ALL);
+        assertThat(r.runs()).hasSize((Targets.ALL.size() + 2) * r.rounds());
+        List<String> targets = new java.util.ArrayList<>(Targets.ALL);
+        targets.addAll(List.of(CompareScenario.ONE_ROUTE, CompareScenario.MANY_ROUTES));
+        assertThat(r.rows()).extracting(CompareResult.Row::target).containsExactlyElementsOf(targets);
         for (CompareResult.Row row : r.rows()) {
             assertThat(row.requests()).as(row.target()).isPositive();
             assertThat(row.rps()).isBetween(row.rpsMin(), row.rpsMax());
