@@ -122,7 +122,10 @@ public final class ConfigParser {
                 shutdown, trusted, services, routes));
     }
 
-    /** One entry of {@code routes:}: {@code host} (optional), {@code path} (default /), {@code pathType}, {@code service}. */
+    /**
+     * One entry of {@code routes:}: {@code host} (optional), {@code path} (default /), {@code pathType} (default
+     * Prefix), {@code service}.
+     */
     private static RouteRule route(Node n) {
         n.requireObject(ROUTE);
         String host = n.optional("host").map(h -> h.build(() -> Names.host(h.string()))).orElse(null);

@@ -46,7 +46,8 @@ public record Routes(List<RouteRule> rules, String defaultService) {
             for (String h : s.hosts()) {
                 String other = hostOwner.putIfAbsent(h, s.name());
                 if (other != null) {
-                    throw new ConfigException("host '" + h + "' belongs to both '" + other + "' and '" + s.name() + "'");
+                    throw new ConfigException("host '" + h + "' belongs to both '" + other + "' and '" + s.name()
+                            + "'");
                 }
                 rules.add(RouteRule.wholeHost(h, s.name()));
             }

@@ -89,7 +89,8 @@ public final class ClusterDiscovery implements AutoCloseable {
         this.slices = informer(scope(client.discovery().v1().endpointSlices(), namespace));
         this.ingressClasses = informer(client.network().v1().ingressClasses().withName(ingressClass));
         informers.remove(ingressClasses); // optional: without it (no RBAC, not there yet) the class is not the default
-        this.identity = System.getenv().getOrDefault("HOSTNAME", "teal-gateway");
+        this.identity = System.getenv().getOrDefault("POD_NAME",
+                System.getenv().getOrDefault("HOSTNAME", "teal-gateway"));
         if (publishService != null) {
             int slash = publishService.indexOf('/');
             if (slash <= 0 || slash == publishService.length() - 1) {

@@ -112,7 +112,10 @@ public final class ServiceMapBuilder {
         this.warn = warn;
     }
 
-    /** As {@link #build(Collection, Collection, Collection, boolean)} (the class is not the default), problems to the warn consumer. */
+    /**
+     * As {@link #build(Collection, Collection, Collection, boolean)} with the class not the default; problems go to
+     * the warn consumer.
+     */
     public Result build(Collection<Ingress> ingresses, Collection<Service> services, Collection<EndpointSlice> slices) {
         Build b = build(ingresses, services, slices, false);
         b.problems().forEach(p -> warn.accept("Ingress " + p.namespace() + "/" + p.ingress() + ": " + p.reason()

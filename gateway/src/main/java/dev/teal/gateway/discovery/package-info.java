@@ -1,10 +1,12 @@
 /**
  * Kubernetes mode of the gateway: follow the cluster instead of a file.
  *
- * <p>{@link dev.teal.gateway.discovery.ClusterDiscovery} runs informers on Ingresses (class {@code teal}), front
- * Services (those with {@code teal.dev/active}) and EndpointSlices; on every change
- * {@link dev.teal.gateway.discovery.ServiceMapBuilder} turns what the informers hold into the same immutable
- * {@link dev.teal.gateway.config.ServiceConfig} map as file mode, which the running gateway applies in one swap.
+ * <p>{@link dev.teal.gateway.discovery.ClusterDiscovery} runs informers on Ingresses (class {@code teal}), Services,
+ * EndpointSlices and the IngressClass; on every change {@link dev.teal.gateway.discovery.ServiceMapBuilder} turns what
+ * the informers hold into the same immutable {@link dev.teal.gateway.config.ServiceConfig} map and
+ * {@link dev.teal.gateway.config.Routes} as file mode (Ingress rules merged; color-managed Services by color, plain
+ * Services as one pool), which the running gateway applies in one swap. Rules that cannot be routed become Warning
+ * Events on their Ingress.
  * Routing follows {@code teal.dev/serving} only. The last map that applied is kept in a
  * {@link dev.teal.gateway.discovery.SnapshotFile} so a gateway that starts while the API server is unreachable serves
  * from it. {@link dev.teal.gateway.discovery.ClusterMode} is the command-line entry ({@code --kubernetes}).

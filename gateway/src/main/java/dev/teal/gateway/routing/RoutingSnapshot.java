@@ -52,6 +52,11 @@ public final class RoutingSnapshot {
         return i < 0 ? null : routes[i];
     }
 
+    /** The route for a request to {@code /} of a host (callers that route by host only). */
+    public ServiceRoute route(String hostHeader) {
+        return route(hostHeader, "/");
+    }
+
     public ServiceRoute service(String name) {
         Integer i = index.get(name);
         return i == null ? null : routes[i];

@@ -225,7 +225,8 @@ class IngressConformanceTest {
                 }
                 List<Ingress> ingresses = new ArrayList<>();
                 for (JsonNode i : scenario.path("ingresses")) {
-                    String yaml = i.toString().replace("\"ingressClassName\":\"CLASS\"", "\"ingressClassName\":\"teal\"");
+                    String yaml = i.toString().replace("\"ingressClassName\":\"CLASS\"",
+                            "\"ingressClassName\":\"teal\"");
                     Ingress ingress = client.getKubernetesSerialization().unmarshal(yaml, Ingress.class);
                     ingress.getMetadata().setNamespace(NS);
                     ingresses.add(ingress);
@@ -254,7 +255,8 @@ class IngressConformanceTest {
                     IngressServiceBackend b = i.getSpec().getDefaultBackend().getService();
                     out.putIfAbsent(b.getName(), b);
                 }
-                for (IngressRule rule : i.getSpec().getRules() == null ? List.<IngressRule>of() : i.getSpec().getRules()) {
+                List<IngressRule> rules = i.getSpec().getRules() == null ? List.of() : i.getSpec().getRules();
+                for (IngressRule rule : rules) {
                     for (HTTPIngressPath p : rule.getHttp().getPaths()) {
                         out.putIfAbsent(p.getBackend().getService().getName(), p.getBackend().getService());
                     }

@@ -298,6 +298,31 @@ class IngressRoutingTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> "web".equals(answer(gw, HOST, "/")));
     }
 
+    @Test
+    void aGatewayStartedFromTheSnapshotFileRoutesByTheSameHostAndPathRules() throws Exception {
+        plain("web", backend("web"));
+        plain("api", backend("api"));
+        plain("any", backend("any"));
+        create(ingress("shop", null, HOST, path("/", "Prefix", "web", 80), path("/api", "Prefix", "api", 80)));
+        create(ingress("any", null, null, path("/status", "Exact", "any", 80)));
+        Path snap = dir.resolve("snap.json");
+        ClusterGateway first = start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "api".equals(answer(first, HOST, "/api/x"))
+                && "any".equals(answer(first, "x.example.com", "/status")) && java.nio.file.Files.exists(snap));
+
+        RestartableApiServer gone = new RestartableApiServer();
+        KubernetesClient nowhere = gone.client();
+        gone.stop(); // its port now refuses connections: the API server is unreachable
+        closeLater.add(nowhere);
+        ClusterGateway second = ClusterGateway.start(nowhere, new ClusterGateway.Settings(BASE, NS, "teal", null, snap,
+                Duration.ofMillis(500)));
+        closeLater.add(second);
+        assertThat(answer(second, HOST, "/api/x")).isEqualTo("api");
+        assertThat(answer(second, HOST, "/")).isEqualTo("web");
+        assertThat(answer(second, "x.example.com", "/status")).isEqualTo("any");
+        assertThat(answer(second, "x.example.com", "/")).isEqualTo("status 404");
+    }
+
     // ---- helpers
 
     private ClusterGateway start() throws InterruptedException {
