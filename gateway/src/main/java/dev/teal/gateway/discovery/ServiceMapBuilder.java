@@ -64,6 +64,7 @@ public final class ServiceMapBuilder {
 
     private final String ingressClass;
     private final Consumer<String> warn;
+    private final ServiceAnnotations.LastGood settings = new ServiceAnnotations.LastGood();
 
     /** @param warn receives one line for each object that is skipped and why */
     public ServiceMapBuilder(String ingressClass, Consumer<String> warn) {
@@ -145,7 +146,7 @@ public final class ServiceMapBuilder {
                     warn.accept("Service " + ns + "/" + name + " has rules with and without host; serving hosts "
                             + hostList + " only");
                 }
-                out.put(key, new ServiceConfig(key, hostList, serving, drainTimeout(a), 0, 0, null, endpoints));
+                out.put(key, settings.of(key, a, warn).config(key, hostList, serving, drainTimeout(a), endpoints));
                 origins.put(key, new Origin(ns, name, serving, front.getMetadata().getResourceVersion()));
             } catch (ConfigException ex) {
                 warn.accept("Service " + ns + "/" + name + " skipped: " + ex.getMessage());
