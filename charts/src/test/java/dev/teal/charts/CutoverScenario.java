@@ -34,9 +34,10 @@ import java.util.Map;
  * One full cutover in cluster mode, with the gateway and the controller started from the command lines the chart
  * renders (parsed by their real parsers) and each talking to the mock API server with its own bearer token, the
  * ServiceAccount the chart runs it as: a front Service in namespace {@value #APP_NS} with an Ingress of class teal,
- * the gateway publishing its Service's address into that Ingress, the controller electing itself, switching blue to
- * green (confirmed by the gateway's /status), labelling the Ingress, recording Events and scaling blue's Deployment
- * to 0 through the scale subresource. What it leaves behind is the record of every call each identity made.
+ * the gateway publishing its Service's address into that Ingress, a controller electing itself and making blue
+ * active, then dying with the Lease held, a standby taking the expired Lease over and switching blue to green
+ * (confirmed by the gateway's /status), labelling the Ingress, recording Events, scaling blue's Deployment to 0
+ * through the scale subresource and giving the Lease up as it stops. What it leaves behind is the record of every call each identity made.
  */
 final class CutoverScenario {
     static final String APP_NS = "shop";
@@ -94,12 +95,21 @@ final class CutoverScenario {
             closeLater.add(gateway);
             slice(admin, cs.gatewayNamespace(), cs.gatewayAdminService(), gateway.gateway().adminPort(), "admin");
 
+            KubernetesClient firstClient = api.client(token(controllerAccount));
+            closeLater.add(firstClient);
+            TealController first = TealController.start(firstClient, controllerSettings(cs, "teal-controller-0",
+                    false)); // dies holding the Lease, like a killed pod
+            closeLater.add(first);
+            await().atMost(WAIT).until(first::isLeader);
             KubernetesClient controllerClient = api.client(token(controllerAccount));
             closeLater.add(controllerClient);
-            TealController controller = TealController.start(controllerClient, cs);
+            TealController controller = TealController.start(controllerClient, controllerSettings(cs,
+                    "teal-controller-1", true));
             closeLater.add(controller);
 
             await().atMost(WAIT).until(() -> activeOn(admin, "blue"));
+            first.close();
+            await().atMost(WAIT).until(controller::isLeader); // takes the expired Lease over
             admin.services().inNamespace(APP_NS).withName("shop").edit(s -> {
                 s.getMetadata().getAnnotations().put("teal.dev/active", "green");
                 return s;
@@ -143,16 +153,20 @@ final class CutoverScenario {
                 Duration.ofSeconds(10));
     }
 
-    /** The rendered controller command line, parsed; only the listener, identity and timings are the test's. */
+    /** The rendered controller command line, parsed. */
     private static ControllerSettings controllerSettings(TealChart.Manifests m) {
-        ControllerSettings s = dev.teal.controller.Main.parse(programArgs(m, "teal-controller")
-                .toArray(String[]::new), TealChart.NAMESPACE);
+        return dev.teal.controller.Main.parse(programArgs(m, "teal-controller").toArray(String[]::new),
+                TealChart.NAMESPACE);
+    }
+
+    /** The rendered settings; only the listener, identity and Lease timings are the test's. */
+    private static ControllerSettings controllerSettings(ControllerSettings s, String identity, boolean release) {
         return ControllerSettings.builder().namespace(s.namespace()).gatewayNamespace(s.gatewayNamespace())
                 .gatewayAdminService(s.gatewayAdminService()).gatewayAdminPort(s.gatewayAdminPort())
-                .leaseNamespace(s.leaseNamespace()).leaseName(s.leaseName()).identity("teal-controller-0")
+                .leaseNamespace(s.leaseNamespace()).leaseName(s.leaseName()).identity(identity)
                 .metricsListen(new HostPort("127.0.0.1", 0)).probeTimeout(Duration.ofSeconds(1))
                 .election(new LeaderElection.Timing(Duration.ofMillis(2000), Duration.ofMillis(1500),
-                        Duration.ofMillis(250), true))
+                        Duration.ofMillis(250), release))
                 .build();
     }
 
