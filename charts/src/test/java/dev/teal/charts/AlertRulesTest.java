@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The PrometheusRule's alerts, evaluated by Prometheus' own rule engine: {@code promtool test rules}
  * on synthetic series (src/test/resources/alerts-test.yaml). promtool comes from Debian's
- * {@code prometheus} package (.ci/run installs it); the test fails when it is missing.
+ * {@code prometheus} package (bin/test installs it); the test fails when it is missing.
  */
 class AlertRulesTest {
     private Path dir;
@@ -84,7 +84,7 @@ class AlertRulesTest {
                 .map(d -> Path.of(d, "promtool"))
                 .filter(Files::isExecutable)
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("promtool is not installed: apt-get install prometheus (see .ci/run)"));
+                .orElseThrow(() -> new AssertionError("promtool is not installed: apt-get install prometheus (bin/test does this)"));
         List<String> command = Stream.concat(Stream.of(promtool.toString()), Stream.of(args)).toList();
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         boolean ended = process.waitFor(60, TimeUnit.SECONDS);

@@ -51,14 +51,14 @@ class RbacTest {
     }
 
     @Test
-    void gatewayRbacReadsAndWritesOnlyIngressStatusAndEvents() {
+    void gatewayRbacReadsWhatItRoutesByAndWritesOnlyIngressStatusAndEvents() {
         assertThat(grants(TealChart.render(), "teal-gateway")).containsExactlyInAnyOrderElementsOf(grants(
-                read("", "services"),
-                read("discovery.k8s.io", "endpointslices"),
+                verbs("", "services", "list", "watch"),
+                verbs("discovery.k8s.io", "endpointslices", "list", "watch"),
                 read("networking.k8s.io", "ingresses"),
-                read("networking.k8s.io", "ingressclasses"),
+                verbs("networking.k8s.io", "ingressclasses", "list", "watch"),
                 verbs("", "events", "create"),
-                List.of(new Grant("networking.k8s.io", "ingresses/status", "update", ""))));
+                List.of(new Grant("networking.k8s.io", "ingresses/status", "patch", ""))));
     }
 
     @Test
@@ -78,15 +78,14 @@ class RbacTest {
     @Test
     void controllerRbacGrantsExactlyTheCutoverWrites() {
         assertThat(grants(TealChart.render(), "teal-controller")).containsExactlyInAnyOrderElementsOf(grants(
-                verbs("", "services", "get", "list", "watch", "create", "update", "patch"),
-                read("discovery.k8s.io", "endpointslices"),
-                read("apps", "deployments"),
-                verbs("apps", "deployments/scale", "get", "update", "patch"),
-                verbs("", "events", "create", "patch"),
-                verbs("networking.k8s.io", "ingresses", "get", "list", "watch", "patch"),
+                verbs("", "services", "get", "list", "watch", "create", "patch"),
+                verbs("discovery.k8s.io", "endpointslices", "list", "watch"),
+                verbs("apps", "deployments", "get", "list"),
+                verbs("apps", "deployments/scale", "patch"),
+                verbs("", "events", "create"),
+                verbs("networking.k8s.io", "ingresses", "get", "list", "patch"),
                 verbs("coordination.k8s.io", "leases", "create"),
                 List.of(new Grant("coordination.k8s.io", "leases", "get", "teal-controller"),
-                        new Grant("coordination.k8s.io", "leases", "update", "teal-controller"),
                         new Grant("coordination.k8s.io", "leases", "patch", "teal-controller"))));
         assertThat(grants(TealChart.render(), "teal-controller")).noneMatch(g -> g.resource().startsWith("secrets"));
     }
@@ -116,7 +115,7 @@ class RbacTest {
                 .flatMap(Bound::rules)
                 .allSatisfy(rule -> assertThat(rule.getResourceNames()).containsExactly("teal-gateway"));
         assertThat(grants(manifests, "teal-controller"))
-                .contains(new Grant("coordination.k8s.io", "leases", "update", "teal-leader"));
+                .contains(new Grant("coordination.k8s.io", "leases", "patch", "teal-leader"));
     }
 
     // --- collecting grants -------------------------------------------------------------

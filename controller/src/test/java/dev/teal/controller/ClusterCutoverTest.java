@@ -212,6 +212,12 @@ class ClusterCutoverTest {
         await().atMost(WAIT).until(() -> !cluster.events("ScaledDown").isEmpty()); // recorded right after scaling
         assertThat(cluster.events("ScaledDown")).singleElement()
                 .satisfies(e -> assertThat(e.getMessage()).contains("shop-blue"));
+        String blue = "/apis/apps/v1/namespaces/" + NS + "/deployments/shop-blue";
+        assertThat(cluster.api.calls()).as("the chart grants patch on deployments/scale, no write on deployments")
+                .filteredOn(c -> c.identity().startsWith("controller/") && !c.method().equals("GET")
+                        && c.path().startsWith("/apis/apps/"))
+                .extracting(c -> c.method() + " " + c.path())
+                .containsExactly("PATCH " + blue + "/scale");
     }
 
     @Test

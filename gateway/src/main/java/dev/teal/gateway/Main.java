@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,20 +100,22 @@ public final class Main {
         return 0;
     }
 
-    /** Cluster mode (see {@link ClusterMode}): services come from the cluster; SIGTERM stops gracefully. */
+    /**
+     * Cluster mode (see {@link ClusterMode}): services come from the cluster; SIGTERM stops gracefully. The handler is
+     * in place before anything starts, so a SIGTERM during the wait for the first sync also ends in a graceful stop
+     * (and ends that wait at once).
+     */
     private static int runInCluster(String[] args) throws InterruptedException {
+        CompletableFuture<Void> stopRequested = new CompletableFuture<>();
+        Signals.onTerminate(() -> stopRequested.complete(null));
         ClusterGateway cluster;
         try {
-            cluster = ClusterMode.start(args);
+            cluster = ClusterMode.start(args, stopRequested);
         } catch (IllegalArgumentException | ConfigException e) {
             return usage(e.getMessage());
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Signals.onTerminate(() -> {
-            cluster.shutdown();
-            stopped.countDown();
-        });
-        stopped.await();
+        stopRequested.join();
+        cluster.shutdown();
         return 0;
     }
 

@@ -215,14 +215,18 @@ public final class ClusterClient {
                 .toList();
     }
 
-    /** Sets {@code spec.replicas} to 0 unless it is 0 already. */
+    /**
+     * Sets the replicas to 0 unless they are 0 already, through the scale subresource
+     * ({@code PATCH deployments/NAME/scale}, what the chart grants: {@code patch} on {@code deployments/scale}), so
+     * the controller never needs to write the Deployment itself.
+     */
     public boolean scaleToZero(Deployment deployment) {
         if (Objects.equals(deployment.getSpec().getReplicas(), 0)) {
             return false;
         }
         String json = JSON.writeValueAsString(Map.of("spec", Map.of("replicas", 0)));
         client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace())
-                .withName(deployment.getMetadata().getName()).patch(MERGE, json);
+                .withName(deployment.getMetadata().getName()).subresource("scale").patch(MERGE, json);
         return true;
     }
 

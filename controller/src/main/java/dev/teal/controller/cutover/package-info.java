@@ -5,6 +5,7 @@
  *
  * <p>Start at {@link dev.teal.controller.cutover.CutoverConfirmer}; {@link dev.teal.controller.cutover.GatewayReplicas}
  * finds replicas, {@link dev.teal.controller.cutover.ReplicaProbe} asks one, {@link dev.teal.controller.cutover.Confirmation}
- * is the verdict.
+ * is the verdict. {@link dev.teal.controller.cutover.HealthGate} is the switch gate of a front Service with
+ * {@code teal.dev/health-path}: every replica's own health checks find the target usable.
  */
 package dev.teal.controller.cutover;

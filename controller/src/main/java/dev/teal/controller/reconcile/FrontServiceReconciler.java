@@ -3,6 +3,7 @@ package dev.teal.controller.reconcile;
 import dev.teal.controller.cluster.ClusterClient;
 import dev.teal.controller.cutover.Confirmation;
 import dev.teal.controller.cutover.CutoverConfirmer;
+import dev.teal.controller.cutover.HealthGate;
 import dev.teal.controller.metrics.ControllerMetrics;
 import dev.teal.controller.metrics.ControllerMetrics.Result;
 import dev.teal.controller.reconcile.CutoverStatus.Cutover;
@@ -123,9 +124,21 @@ public final class FrontServiceReconciler {
         int ready = cluster.readyEndpoints(front.getMetadata().getNamespace(), colorService);
         if (ready < spec.minReady()) {
             String message = "waiting for " + target + ": " + ready + "/" + spec.minReady()
-                    + " ready endpoints in Service " + colorService;
+                    + " ready endpoints in Service " + colorService
+                    + (spec.healthPath() == null ? "" : "; then the gateways' health checks (" + spec.healthPath() + ")");
             write(front, status, base.next(Phase.Waiting, spec.serving(), message, now, cutover), Map.of(), now);
             return WAITING_POLL;
+        }
+        if (spec.healthPath() != null && spec.serving() != null) { // the first cutover has nothing to protect yet
+            String key = ClusterNames.serviceKey(front.getMetadata().getNamespace(), front.getMetadata().getName());
+            HealthGate.Result health = confirmer.healthy(key, target, Math.max(1, spec.minReady()));
+            if (!health.open()) {
+                String message = "waiting for " + target + ": " + ready + "/" + spec.minReady()
+                        + " ready endpoints in Service " + colorService + "; gateways' health checks ("
+                        + spec.healthPath() + "): " + health.message();
+                write(front, status, base.next(Phase.Waiting, spec.serving(), message, now, cutover), Map.of(), now);
+                return WAITING_POLL;
+            }
         }
         String message = "switching " + (spec.serving() == null ? "to " + target : "from " + spec.serving()
                 + " to " + target) + " (" + ready + " ready endpoints); asking gateway replicas";

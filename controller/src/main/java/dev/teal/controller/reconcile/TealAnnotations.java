@@ -4,6 +4,7 @@ import dev.teal.gateway.config.ConfigException;
 import dev.teal.gateway.config.Names;
 import dev.teal.gateway.config.Units;
 import dev.teal.gateway.discovery.ClusterNames;
+import dev.teal.gateway.discovery.ServiceAnnotations;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,6 +47,12 @@ public final class TealAnnotations {
         int minReady = minReady(annotations.get(MIN_READY));
         Duration drain = duration(DRAIN_TIMEOUT, annotations.get(DRAIN_TIMEOUT), DEFAULT_DRAIN_TIMEOUT);
         Duration scaleDown = duration(SCALE_DOWN_DELAY, annotations.get(SCALE_DOWN_DELAY), null);
+        ServiceAnnotations settings;
+        try {
+            settings = ServiceAnnotations.parse(annotations); // the gateways' own parser: both sides agree
+        } catch (ConfigException e) {
+            throw new InvalidAnnotationException(e.getMessage());
+        }
         Map<String, String> base = new LinkedHashMap<>(selector == null ? Map.of() : selector);
         base.remove(colorLabel);
         if (base.isEmpty()) {
@@ -58,7 +65,8 @@ public final class TealAnnotations {
                         + "' would be longer than 63 characters; use a shorter color or Service name");
             }
         }
-        return new TealSpec(active, serving, colorLabel, minReady, drain, scaleDown, base);
+        return new TealSpec(active, serving, colorLabel, minReady, drain, scaleDown, base,
+                settings.healthCheck() == null ? null : settings.healthCheck().path());
     }
 
     private static String color(String annotation, String value) {

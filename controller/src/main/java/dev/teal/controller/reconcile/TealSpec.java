@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param drainTimeout   how long a replica may drain the old color ({@code teal.dev/drain-timeout}, default 30s)
  * @param scaleDownDelay delay before the old color's Deployments go to 0 replicas; null means never
  * @param baseSelector   the front Service's selector without the color label; never empty
+ * @param healthPath     {@code teal.dev/health-path}: the gateways' health checks are a second switch gate; null
+ *                       when the Service sets none
  */
 public record TealSpec(String active, String serving, String colorLabel, int minReady, Duration drainTimeout,
-                       Duration scaleDownDelay, Map<String, String> baseSelector) {
+                       Duration scaleDownDelay, Map<String, String> baseSelector, String healthPath) {
 
     public TealSpec {
         Objects.requireNonNull(active, "active");

@@ -73,9 +73,12 @@ public final class ClusterFixture implements AutoCloseable {
                 .withNewPort().withNumber(80).endPort().endService().endDefaultBackend().endSpec().build()).create();
     }
 
-    /** Starts a gateway replica in cluster mode (its own API client) and lists it in the admin Service's slices. */
+    /**
+     * Starts a gateway replica in cluster mode and lists it in the admin Service's slices. Its API client sends the
+     * token {@code gateway/<name>}, so {@code api.calls()} tells its calls apart.
+     */
     public ClusterGateway gateway(String name) throws InterruptedException {
-        ClusterGateway gw = startGateway(name, api.client(), snapshot(name));
+        ClusterGateway gw = startGateway(name, api.client("gateway/" + name), snapshot(name));
         Fixtures.slice(client, GW_NS, ADMIN, ADMIN + "-" + name, gw.gateway().adminPort(), "admin",
                 List.of("127.0.0.1"), List.of());
         return gw;
@@ -94,8 +97,9 @@ public final class ClusterFixture implements AutoCloseable {
         return dir.resolve(gatewayName + ".json");
     }
 
+    /** Starts a controller whose API client sends the token {@code controller/<identity>}. */
     public TealController controller(String identity, boolean releaseOnClose) {
-        KubernetesClient k = api.client();
+        KubernetesClient k = api.client("controller/" + identity);
         closeLater.add(k);
         return track(TealController.start(k, ControllerSettings.builder().gatewayNamespace(GW_NS).identity(identity)
                 .metricsListen(new HostPort("127.0.0.1", 0))

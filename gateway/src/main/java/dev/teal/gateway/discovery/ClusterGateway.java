@@ -53,6 +53,15 @@ public final class ClusterGateway implements AutoCloseable {
      * serving the snapshot and catches up once it can.
      */
     public static ClusterGateway start(KubernetesClient client, Settings settings) throws InterruptedException {
+        return start(client, settings, new CompletableFuture<>());
+    }
+
+    /**
+     * As {@link #start(KubernetesClient, Settings)}; the wait for the first sync also ends when {@code stopRequested}
+     * completes (a SIGTERM during start), so the caller can stop gracefully at once.
+     */
+    public static ClusterGateway start(KubernetesClient client, Settings settings, CompletableFuture<?> stopRequested)
+            throws InterruptedException {
         SnapshotFile file = new SnapshotFile(settings.snapshotFile());
         ServiceMapBuilder.Result saved = null;
         try {
@@ -86,7 +95,7 @@ public final class ClusterGateway implements AutoCloseable {
         });
         CompletableFuture<Void> synced = discovery.start();
         try {
-            synced.get(settings.syncTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.anyOf(synced, stopRequested).get(settings.syncTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             LOG.atWarn().addKeyValue("waited", settings.syncTimeout())
                     .addKeyValue("snapshot", saved == null ? "none" : settings.snapshotFile().toString())

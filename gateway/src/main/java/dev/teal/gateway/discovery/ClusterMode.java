@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -29,12 +30,16 @@ public final class ClusterMode {
     private ClusterMode() {
     }
 
-    /** Starts cluster mode from command-line arguments (which include {@code --kubernetes}). */
-    public static ClusterGateway start(String[] args) throws InterruptedException {
+    /**
+     * Starts cluster mode from command-line arguments (which include {@code --kubernetes}).
+     *
+     * @param stopRequested completes on SIGTERM: ends the wait for the first sync early
+     */
+    public static ClusterGateway start(String[] args, CompletableFuture<?> stopRequested) throws InterruptedException {
         ClusterGateway.Settings settings = parse(args);
         KubernetesClient client = new KubernetesClientBuilder().build();
         try {
-            return ClusterGateway.start(client, settings);
+            return ClusterGateway.start(client, settings, stopRequested);
         } catch (RuntimeException e) {
             client.close();
             throw e;

@@ -105,6 +105,7 @@ public final class ServiceMapBuilder {
 
     private final String ingressClass;
     private final Consumer<String> warn;
+    private final ServiceAnnotations.LastGood settings = new ServiceAnnotations.LastGood();
 
     /** @param warn receives one line for each problem of {@link #build(Collection, Collection, Collection)} */
     public ServiceMapBuilder(String ingressClass, Consumer<String> warn) {
@@ -369,8 +370,8 @@ public final class ServiceMapBuilder {
                 if (servingValue == null) {
                     Map<String, List<HostPort>> pool = Map.of(ServiceConfig.NO_COLOR,
                             endpoints(index.slicesOf(ns, name), portName));
-                    return new Backend(portName, new ServiceConfig(key, List.of(), ServiceConfig.NO_COLOR, drain, 0, 0,
-                            null, pool), new Origin(ns, name, null, rv), null, null);
+                    return new Backend(portName, settings.of(key, a, warn).config(key, List.of(),
+                            ServiceConfig.NO_COLOR, drain, pool), new Origin(ns, name, null, rv), null, null);
                 }
                 String serving = Names.color(servingValue);
                 Set<String> colors = new LinkedHashSet<>();
@@ -385,7 +386,8 @@ public final class ServiceMapBuilder {
                     endpoints.put(color, endpoints(index.slicesOf(ns, ClusterNames.colorService(name, color)),
                             portName));
                 }
-                return new Backend(portName, new ServiceConfig(key, List.of(), serving, drain, 0, 0, null, endpoints),
+                ServiceConfig config = settings.of(key, a, warn).config(key, List.of(), serving, drain, endpoints);
+                return new Backend(portName, config,
                         new Origin(ns, name, serving, rv), null, null);
             } catch (ConfigException e) {
                 return failed(Problem.INVALID_RULE, "Service " + ns + "/" + name + " cannot be routed: "

@@ -1,6 +1,7 @@
 package dev.teal.gateway.discovery;
 
 import dev.teal.gateway.config.ConfigException;
+import dev.teal.gateway.config.HealthCheck;
 import dev.teal.gateway.config.HostPort;
 import dev.teal.gateway.config.PathType;
 import dev.teal.gateway.config.RouteRule;
@@ -28,7 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
  * rename), so a reader sees the old file or the new one, never half of one. Format:
  *
  * <pre>{"savedAt":"...","services":{"shop.default":{"hosts":["shop.example.com"],"active":"green",
- *  "drainTimeout":"30s","colors":{"blue":["10.0.0.1:8080"],"green":["10.0.0.2:8080"]},
+ *  "drainTimeout":"30s","maxBodySize":0,"maxInflight":0,"healthCheck":{"path":"/healthz","interval":"2s",...},
+ *  "colors":{"blue":["10.0.0.1:8080"],"green":["10.0.0.2:8080"]},
  *  "kubernetes":{"namespace":"default","service":"shop","servingAnnotation":"green","resourceVersion":"42"}}},
  *  "routes":[{"host":"shop.example.com","path":"/","pathType":"Prefix","service":"shop.default"}],
  *  "defaultService":null}</pre>
@@ -57,6 +59,16 @@ public final class SnapshotFile {
             s.hosts().forEach(hosts::add);
             n.put("active", s.active());
             n.put("drainTimeout", Units.format(s.drainTimeout()));
+            n.put("maxBodySize", s.maxBodySize());
+            n.put("maxInflight", s.maxInflight());
+            if (s.healthCheck() != null) {
+                ObjectNode h = n.putObject("healthCheck");
+                h.put("path", s.healthCheck().path());
+                h.put("interval", Units.format(s.healthCheck().interval()));
+                h.put("timeout", Units.format(s.healthCheck().timeout()));
+                h.put("unhealthyThreshold", s.healthCheck().unhealthyThreshold());
+                h.put("healthyThreshold", s.healthCheck().healthyThreshold());
+            }
             ObjectNode colors = n.putObject("colors");
             s.colors().forEach((color, eps) -> {
                 var arr = colors.putArray(color);
@@ -121,8 +133,13 @@ public final class SnapshotFile {
                 c.getValue().forEach(a -> eps.add(HostPort.parse(a.asString())));
                 colors.put(c.getKey(), eps);
             }
+            JsonNode h = n.path("healthCheck");
+            HealthCheck check = !h.isObject() ? null : new HealthCheck(h.path("path").asString(null),
+                    Units.duration(h.path("interval").asString("2s")), Units.duration(h.path("timeout").asString("1s")),
+                    h.path("unhealthyThreshold").asInt(2), h.path("healthyThreshold").asInt(1));
             services.put(e.getKey(), new ServiceConfig(e.getKey(), hosts, n.path("active").asString(null),
-                    Units.duration(n.path("drainTimeout").asString("30s")), 0, 0, null, colors));
+                    Units.duration(n.path("drainTimeout").asString("30s")), n.path("maxBodySize").asLong(0),
+                    n.path("maxInflight").asInt(0), check, colors));
             JsonNode k = n.path("kubernetes");
             if (k.isObject()) {
                 origins.put(e.getKey(), new ServiceMapBuilder.Origin(k.path("namespace").asString(null),

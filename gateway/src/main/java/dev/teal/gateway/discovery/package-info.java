@@ -10,6 +10,8 @@
  * Routing follows {@code teal.dev/serving} only. The last map that applied is kept in a
  * {@link dev.teal.gateway.discovery.SnapshotFile} so a gateway that starts while the API server is unreachable serves
  * from it. {@link dev.teal.gateway.discovery.ClusterMode} is the command-line entry ({@code --kubernetes}).
- * {@link dev.teal.gateway.discovery.ClusterNames} holds the names the controller shares.
+ * {@link dev.teal.gateway.discovery.ClusterNames} holds the names the controller shares;
+ * {@link dev.teal.gateway.discovery.ServiceAnnotations} parses the per-service settings (health check, limits) that
+ * both sides read from a front Service.
  */
 package dev.teal.gateway.discovery;

@@ -150,7 +150,9 @@ class ClusterGatewayTest {
         shop(Map.of("teal.dev/active", "blue", "teal.dev/serving", "blue"));
         client.network().v1().ingresses().inNamespace(NS).resource(
                 ClusterObjects.ingress("other", "nginx", "other.example.com", "shop")).create();
-        ClusterGateway gw = ClusterGateway.start(client, new ClusterGateway.Settings(BASE, null, "teal",
+        KubernetesClient own = api.client("gateway");
+        closeLater.add(own);
+        ClusterGateway gw = ClusterGateway.start(own, new ClusterGateway.Settings(BASE, null, "teal",
                 "teal-system/teal-gateway", dir.resolve("snap.json"), Duration.ofSeconds(10)));
         closeLater.add(gw);
 
@@ -165,6 +167,10 @@ class ClusterGatewayTest {
         Ingress other = client.network().v1().ingresses().inNamespace(NS).withName("other").get();
         assertThat(other.getStatus() == null || other.getStatus().getLoadBalancer() == null
                 || other.getStatus().getLoadBalancer().getIngress().isEmpty()).as("another class is not ours").isTrue();
+        assertThat(api.calls()).as("the gateway's only write is a patch of the status subresource (what the chart grants)")
+                .filteredOn(c -> c.identity().equals("gateway") && !c.method().equals("GET"))
+                .extracting(c -> c.method() + " " + c.path()).isNotEmpty()
+                .allMatch(c -> c.equals("PATCH /apis/networking.k8s.io/v1/namespaces/" + NS + "/ingresses/shop/status"));
     }
 
     // ---- helpers

@@ -33,7 +33,7 @@ class MetricsScrapeTest {
                 return p.getPath();
             }
         }
-        throw new AssertionError("promtool is missing: apt-get install prometheus (.ci/run does this)");
+        throw new AssertionError("promtool is missing: apt-get install prometheus (bin/test does this)");
     }
 
     @Test

@@ -1,0 +1,142 @@
+package dev.teal.gateway.discovery;
+
+import dev.teal.gateway.config.ConfigException;
+import dev.teal.gateway.config.HealthCheck;
+import dev.teal.gateway.config.HostPort;
+import dev.teal.gateway.config.ServiceConfig;
+import dev.teal.gateway.config.Units;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The per-service settings a front Service carries besides its colors, parsed from its annotations with the same
+ * names, bounds and defaults as the standalone file's {@code services.<name>} keys:
+ *
+ * <ul>
+ *   <li>{@value #HEALTH_PATH}: turns on active health checks ({@code GET path} per endpoint, 2xx/3xx healthy);
+ *       tuned by {@value #HEALTH_INTERVAL} (2s), {@value #HEALTH_TIMEOUT} (1s), {@value #HEALTH_UNHEALTHY_THRESHOLD}
+ *       (2) and {@value #HEALTH_HEALTHY_THRESHOLD} (1);</li>
+ *   <li>{@value #MAX_BODY_SIZE}: largest request body ({@code 10MiB}; 0, the default, is unlimited);</li>
+ *   <li>{@value #MAX_INFLIGHT}: requests in flight for the service (0, the default, is unlimited).</li>
+ * </ul>
+ *
+ * The controller validates them with {@link #parse} too (a bad value blocks the cutover with a Warning Event);
+ * the gateway keeps the last settings that parsed for the service ({@link LastGood}), so a bad value changes
+ * nothing.
+ *
+ * @param healthCheck the active health check, or null for none
+ */
+public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck) {
+    public static final String HEALTH_PATH = ClusterNames.ANNOTATION_PREFIX + "health-path";
+    public static final String HEALTH_INTERVAL = ClusterNames.ANNOTATION_PREFIX + "health-interval";
+    public static final String HEALTH_TIMEOUT = ClusterNames.ANNOTATION_PREFIX + "health-timeout";
+    public static final String HEALTH_UNHEALTHY_THRESHOLD = ClusterNames.ANNOTATION_PREFIX + "health-unhealthy-threshold";
+    public static final String HEALTH_HEALTHY_THRESHOLD = ClusterNames.ANNOTATION_PREFIX + "health-healthy-threshold";
+    public static final String MAX_BODY_SIZE = ClusterNames.ANNOTATION_PREFIX + "max-body-size";
+    public static final String MAX_INFLIGHT = ClusterNames.ANNOTATION_PREFIX + "max-inflight";
+    /** What a front Service without any of these annotations gets: no health check, no limits. */
+    public static final ServiceAnnotations NONE = new ServiceAnnotations(0, 0, null);
+
+    static final int MAX_THRESHOLD = 100;
+    static final int MAX_INFLIGHT_LIMIT = 10_000_000;
+
+    /**
+     * Parses the annotations of one front Service.
+     *
+     * @throws ConfigException naming the first bad annotation, its value and what is expected
+     */
+    public static ServiceAnnotations parse(Map<String, String> annotations) {
+        long maxBody = annotations.containsKey(MAX_BODY_SIZE) ? size(MAX_BODY_SIZE, annotations.get(MAX_BODY_SIZE)) : 0;
+        int maxInflight = integer(MAX_INFLIGHT, annotations.get(MAX_INFLIGHT), 0, MAX_INFLIGHT_LIMIT, 0);
+        HealthCheck def = HealthCheck.defaults("/");
+        Duration interval = duration(HEALTH_INTERVAL, annotations.get(HEALTH_INTERVAL), def.interval());
+        Duration timeout = duration(HEALTH_TIMEOUT, annotations.get(HEALTH_TIMEOUT), def.timeout());
+        int unhealthy = integer(HEALTH_UNHEALTHY_THRESHOLD, annotations.get(HEALTH_UNHEALTHY_THRESHOLD), 1,
+                MAX_THRESHOLD, def.unhealthyThreshold());
+        int healthy = integer(HEALTH_HEALTHY_THRESHOLD, annotations.get(HEALTH_HEALTHY_THRESHOLD), 1, MAX_THRESHOLD,
+                def.healthyThreshold());
+        String path = annotations.get(HEALTH_PATH);
+        HealthCheck check = null;
+        if (path != null) {
+            try {
+                check = new HealthCheck(path.trim(), interval, timeout, unhealthy, healthy);
+            } catch (ConfigException e) {
+                throw new ConfigException(HEALTH_PATH + ": '" + path
+                        + "' must start with '/' and contain no spaces or control characters");
+            }
+        }
+        return new ServiceAnnotations(maxBody, maxInflight, check);
+    }
+
+    /** The gateway's service: these settings with the colors and routing the cluster gives. */
+    public ServiceConfig config(String key, List<String> hosts, String serving, Duration drainTimeout,
+                                Map<String, List<HostPort>> colors) {
+        return new ServiceConfig(key, hosts, serving, drainTimeout, maxBodySize, maxInflight, healthCheck, colors);
+    }
+
+    private static long size(String annotation, String value) {
+        try {
+            return Units.size(value);
+        } catch (ConfigException | ArithmeticException e) {
+            throw new ConfigException(annotation + ": '" + value + "' is not a size (like 1048576, 512KiB, 10MiB)");
+        }
+    }
+
+    private static int integer(String annotation, String value, int min, int max, int absent) {
+        if (value == null) {
+            return absent;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(annotation + ": '" + value + "' is not a whole number within " + min + ".." + max);
+    }
+
+    private static Duration duration(String annotation, String value, Duration absent) {
+        if (value == null) {
+            return absent;
+        }
+        try {
+            Duration d = Units.duration(value);
+            if (!d.isZero()) {
+                return d;
+            }
+        } catch (ConfigException e) {
+            throw new ConfigException(annotation + ": " + e.getMessage());
+        }
+        throw new ConfigException(annotation + ": '" + value + "' must be longer than 0");
+    }
+
+    /**
+     * The gateway's memory of the last settings that parsed, per service: a bad value keeps them (one warning per
+     * distinct bad value; the controller reports it as phase Blocked with a Warning Event).
+     */
+    public static final class LastGood {
+        private final Map<String, ServiceAnnotations> good = new HashMap<>();
+        private final Map<String, String> reported = new HashMap<>();
+
+        public synchronized ServiceAnnotations of(String key, Map<String, String> annotations, Consumer<String> warn) {
+            try {
+                ServiceAnnotations parsed = parse(annotations);
+                good.put(key, parsed);
+                reported.remove(key);
+                return parsed;
+            } catch (ConfigException e) {
+                ServiceAnnotations kept = good.getOrDefault(key, NONE);
+                if (!Objects.equals(reported.put(key, e.getMessage()), e.getMessage())) {
+                    warn.accept("Service " + key + ": " + e.getMessage() + "; keeping its previous settings");
+                }
+                return kept;
+            }
+        }
+    }
+}
