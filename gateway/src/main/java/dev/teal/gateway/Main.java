@@ -11,8 +11,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,7 +154,7 @@ public final class Main {
         // (exit 0) and a SIGHUP never ends the process
         CountDownLatch stopRequested = new CountDownLatch(1);
         Signals.onTerminate(stopRequested::countDown);
-        AtomicReference<Gateway> running = new AtomicReference<>();
+        CompletableFuture<Gateway> running = new CompletableFuture<>();
         onHangup(running);
         Gateway gateway;
         try {
@@ -168,7 +168,7 @@ public final class Main {
             watcher = new ConfigFileWatcher(config.path(), config.content(), gateway::apply, gateway::rejected);
             gateway.reloadWith(watcher::reload);
         }
-        running.set(gateway);
+        running.complete(gateway);
         stopRequested.await();
         if (watcher != null) {
             watcher.close();
@@ -179,7 +179,7 @@ public final class Main {
 
     /** Cluster mode (see {@link ClusterMode}): services come from the cluster; SIGTERM stops gracefully. */
     private static int runInCluster(String[] args) throws InterruptedException {
-        AtomicReference<Gateway> running = new AtomicReference<>();
+        CompletableFuture<Gateway> running = new CompletableFuture<>();
         onHangup(running);
         ClusterGateway cluster;
         try {
@@ -187,7 +187,7 @@ public final class Main {
         } catch (IllegalArgumentException | ConfigException e) {
             return usage(e.getMessage());
         }
-        running.set(cluster.gateway());
+        running.complete(cluster.gateway());
         CountDownLatch stopped = new CountDownLatch(1);
         Signals.onTerminate(() -> {
             cluster.shutdown();
@@ -197,16 +197,9 @@ public final class Main {
         return 0;
     }
 
-    /** SIGHUP reloads through the running gateway (logged either way); before it runs, the signal is only logged. */
-    private static void onHangup(AtomicReference<Gateway> running) {
-        boolean handled = Signals.onHangup(() -> {
-            Gateway g = running.get();
-            if (g == null) {
-                LOG.atWarn().log("SIGHUP while starting; ignored");
-            } else {
-                g.reload("SIGHUP");
-            }
-        });
+    /** SIGHUP reloads through the running gateway (logged either way); one during start-up waits for it. */
+    private static void onHangup(CompletableFuture<Gateway> running) {
+        boolean handled = Signals.onHangup(() -> running.thenAccept(g -> g.reload("SIGHUP")));
         if (!handled) {
             LOG.atWarn().log("SIGHUP cannot be handled in this JVM (ignored by the parent, or -Xrs); reload with"
                     + " POST /reload on the admin listener");
