@@ -333,7 +333,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (!f.isSuccess()) {
             ex.endpoint.recordFailure(UpstreamErrorKind.CONNECT);
-            LOG.atDebug().addKeyValue("endpoint", ex.endpoint).addKeyValue("error", String.valueOf(f.cause()))
+            LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
+                    .addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("error", String.valueOf(f.cause()))
                     .log("upstream connect failed");
             retryOrFail(ex, HttpResponseStatus.BAD_GATEWAY, "upstream connect failed");
             return;
@@ -403,7 +404,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.upstream = null;
         ch.close();
         if (reused && !ex.bodySent) {
-            LOG.atDebug().addKeyValue("endpoint", ex.endpoint).log("pooled upstream connection was closed; retrying");
+            LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
+                    .addKeyValue("endpoint", ex.endpoint.address()).log("pooled upstream connection was closed; retrying");
             acquire(ex);
         } else {
             ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
