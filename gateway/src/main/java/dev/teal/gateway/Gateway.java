@@ -112,6 +112,9 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayConfig config, String mode, String source) throws InterruptedException {
         Gateway g = new Gateway(Objects.requireNonNull(config));
         g.configSource = Objects.requireNonNull(source);
+        if (mode.equals("kubernetes")) {
+            g.refuseAdminSwitch(); // before the first apply, so services from the snapshot file say source kubernetes
+        }
         try {
             g.router.apply(null, config);
             g.admin = AdminServer.bind(config.admin(), g.transport, g.router, g.metrics, g::isReady, mode,

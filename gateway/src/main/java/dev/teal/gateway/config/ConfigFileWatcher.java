@@ -39,16 +39,36 @@ public final class ConfigFileWatcher implements AutoCloseable {
      */
     public ConfigFileWatcher(Path file, byte[] appliedContent, Function<GatewayConfig, ReloadResult> onValid,
                              Consumer<ConfigException> onInvalid) throws IOException {
+        this(file, appliedContent, onValid, onInvalid, true);
+    }
+
+    private ConfigFileWatcher(Path file, byte[] appliedContent, Function<GatewayConfig, ReloadResult> onValid,
+                              Consumer<ConfigException> onInvalid, boolean watching) throws IOException {
         this.file = file.toAbsolutePath().normalize();
         this.lastSeen = appliedContent;
         this.onValid = onValid;
         this.onInvalid = onInvalid;
+        if (!watching) {
+            this.watch = null;
+            this.thread = null;
+            return;
+        }
         this.watch = FileSystems.getDefault().newWatchService();
         this.file.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE,
                 StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
         this.thread = new Thread(this::run, "teal-config-watch");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * The same reload path without watching: the file is read only when {@link #check} or {@link #reload} is called
+     * (for embedding, and for tests that must know which call applied a change).
+     */
+    public static ConfigFileWatcher onRequestOnly(Path file, byte[] appliedContent,
+                                                  Function<GatewayConfig, ReloadResult> onValid,
+                                                  Consumer<ConfigException> onInvalid) throws IOException {
+        return new ConfigFileWatcher(file, appliedContent, onValid, onInvalid, false);
     }
 
     public Path file() {
@@ -145,6 +165,9 @@ public final class ConfigFileWatcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (thread == null) {
+            return;
+        }
         thread.interrupt();
         try {
             watch.close();

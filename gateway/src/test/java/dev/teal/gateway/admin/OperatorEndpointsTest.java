@@ -45,7 +45,10 @@ class OperatorEndpointsTest {
         }
     }
 
-    /** Starts the gateway the way Main does with --config: from the file, with its watcher as the reload path. */
+    /**
+     * Starts the gateway the way Main does with --config: from the file, with the watcher's reload as the reload path
+     * (not watching, so that each change is applied by the call under test and not by the watch thread).
+     */
     private Gateway startFromFile(String connect, String active) throws Exception {
         f = new GatewayFixture();
         f.backend("blue", "blue");
@@ -54,7 +57,8 @@ class OperatorEndpointsTest {
         write(connect, active);
         ConfigFile cfg = ConfigFile.read(file);
         Gateway g = f.track(Gateway.start(cfg));
-        ConfigFileWatcher watcher = f.track(new ConfigFileWatcher(cfg.path(), cfg.content(), g::apply, g::rejected));
+        ConfigFileWatcher watcher = f.track(ConfigFileWatcher.onRequestOnly(cfg.path(), cfg.content(), g::apply,
+                g::rejected));
         g.reloadWith(watcher::reload);
         return g;
     }

@@ -50,8 +50,29 @@ class ClusterOperatorEndpointsTest {
                 HttpResponse<String> reload = send(http, admin + "/reload", true);
                 assertThat(reload.statusCode()).isEqualTo(409);
                 assertThat(reload.body()).contains("not reloadable", "Kubernetes mode");
+                await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.exists(dir.resolve("snap.json")));
+            }
+            // started from the snapshot file alone (API server unreachable): the source is still the cluster
+            try (KubernetesClient unreachable = unreachableClient();
+                 ClusterGateway gw = ClusterGateway.start(unreachable, new ClusterGateway.Settings(
+                         ClusterGatewayTest.BASE, NS, "teal", null, dir.resolve("snap.json"), Duration.ofSeconds(1)))) {
+                String admin = "http://127.0.0.1:" + gw.gateway().adminPort();
+                JsonNode services = JSON.readTree(send(http, admin + "/status", false).body()).get("services");
+                assertThat(services.size()).isEqualTo(1);
+                assertThat(services.properties().iterator().next().getValue().get("source").asString())
+                        .isEqualTo("kubernetes");
             }
         }
+    }
+
+    private static KubernetesClient unreachableClient() throws Exception {
+        int dead;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = s.getLocalPort();
+        }
+        return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:" + dead)
+                        .withNamespace(NS).withRequestTimeout(1000).withConnectionTimeout(500).build()).build();
     }
 
     private static HttpResponse<String> send(HttpClient http, String url, boolean post) throws Exception {
