@@ -142,6 +142,9 @@ public final class Main {
     }
 
     private static int runStandalone(Path file) throws InterruptedException, IOException {
+        // first thing: from here on a SIGHUP never ends the process (one during start-up reloads once it runs)
+        CompletableFuture<Gateway> running = new CompletableFuture<>();
+        onHangup(running);
         ConfigFile config;
         try {
             config = file == null ? ConfigFile.embedded() : ConfigFile.read(file);
@@ -150,12 +153,9 @@ public final class Main {
                     .addKeyValue("error", e.getMessage()).log("cannot start: invalid configuration");
             return 2;
         }
-        // the handlers are in place before anything starts, so a SIGTERM at any moment ends in a graceful stop
-        // (exit 0) and a SIGHUP never ends the process
+        // the handler is in place before anything starts, so a SIGTERM at any moment ends in a graceful stop (exit 0)
         CountDownLatch stopRequested = new CountDownLatch(1);
         Signals.onTerminate(stopRequested::countDown);
-        CompletableFuture<Gateway> running = new CompletableFuture<>();
-        onHangup(running);
         Gateway gateway;
         try {
             gateway = Gateway.start(config);
