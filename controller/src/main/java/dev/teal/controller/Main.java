@@ -1,5 +1,6 @@
 package dev.teal.controller;
 
+import dev.teal.gateway.BuildInfo;
 import dev.teal.gateway.config.HostPort;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -21,13 +22,24 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        java.util.List<String> argv = java.util.Arrays.asList(args);
+        if (argv.contains("-h") || argv.contains("--help")) {
+            System.out.print(HELP);
+            System.exit(0);
+            return;
+        }
+        if (argv.contains("--version")) {
+            System.out.println(BuildInfo.current().line("teal-controller"));
+            System.exit(0);
+            return;
+        }
         KubernetesClient client = new KubernetesClientBuilder().build();
         ControllerSettings settings;
         try {
             settings = parse(args, client.getNamespace());
         } catch (IllegalArgumentException e) {
             System.err.println("teal-controller: " + e.getMessage());
-            System.err.println(USAGE);
+            System.err.print(HELP);
             client.close();
             System.exit(2);
             return;
@@ -46,6 +58,28 @@ public final class Main {
     static final String USAGE = "usage: teal-controller [--namespace NS] [--gateway-namespace NS]"
             + " [--gateway-admin-service NAME] [--gateway-admin-port PORT] [--lease-name NAME]"
             + " [--lease-namespace NS] [--metrics-listen HOST:PORT]";
+
+    static final String HELP = USAGE + "\n" + """
+                   java -jar teal-controller.jar --version | --help
+
+            Drives blue/green cutovers of Services annotated teal.dev/active (in-cluster config or KUBECONFIG).
+
+            options:
+              --namespace NS              the namespace whose Services are watched (default: all namespaces)
+              --gateway-namespace NS      where the gateway pods run (default: the controller's own namespace,
+                                          else default)
+              --gateway-admin-service N   the headless Service listing the gateway pods (default: teal-gateway-admin)
+              --gateway-admin-port PORT   the gateways' admin port (default: 9901)
+              --lease-name NAME           the leader-election Lease (default: teal-controller)
+              --lease-namespace NS        the Lease's namespace (default: the gateway namespace)
+              --metrics-listen HOST:PORT  /metrics, /healthz, /readyz (default: 0.0.0.0:9902)
+              --version                   print the version, git revision and Java version
+              -h, --help                  print this help
+
+            environment: POD_NAME (the Lease identity; default: the host name), TEAL_LOG_LEVEL (default INFO),
+                         TEAL_LOG_FORMAT logfmt|json (default logfmt)
+            exit codes:  0 stopped; 2 a bad command line
+            """;
 
     /** Parses the command line; {@code ownNamespace} (the client's, e.g. the pod's) is the default namespace. */
     public static ControllerSettings parse(String[] args, String ownNamespace) {

@@ -1,7 +1,10 @@
 package dev.teal.gateway;
 
 import dev.teal.gateway.admin.AdminServer;
+import dev.teal.gateway.config.ConfigDiff;
 import dev.teal.gateway.config.ConfigException;
+import dev.teal.gateway.config.ConfigFile;
+import dev.teal.gateway.config.ReloadResult;
 import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.config.Units;
 import dev.teal.gateway.listener.Transport;
@@ -56,6 +59,9 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean ready;
     private volatile boolean stopping;
     private volatile Function<String, Map<String, ?>> statusExtras = name -> null;
+    private volatile String configSource = ConfigFile.EMBEDDED;
+    private volatile Function<String, ReloadResult> reloader = trigger -> ReloadResult.notReloadable(
+            "nothing to reload: the gateway runs on the embedded default; start it with --config FILE");
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -86,15 +92,34 @@ public final class Gateway implements AutoCloseable {
         return start(config, "file");
     }
 
+    /** As {@link #start(GatewayConfig)}, on a configuration read from a file or the embedded default. */
+    public static Gateway start(ConfigFile file) throws InterruptedException {
+        return start(file.config(), "file", file.source());
+    }
+
     /**
      * As {@link #start(GatewayConfig)}, with the mode {@code /status} reports ({@code file} or {@code kubernetes}).
      */
     public static Gateway start(GatewayConfig config, String mode) throws InterruptedException {
+        return start(config, mode, mode.equals("kubernetes") ? "kubernetes" : "in-process");
+    }
+
+    /**
+     * The full form: {@code mode} is what {@code /status} reports ({@code file} or {@code kubernetes}); {@code source}
+     * where the configuration came from, as {@code /config} and the start-up line show it ({@code file: /path},
+     * {@code embedded default}, {@code kubernetes}).
+     */
+    public static Gateway start(GatewayConfig config, String mode, String source) throws InterruptedException {
         Gateway g = new Gateway(Objects.requireNonNull(config));
+        g.configSource = Objects.requireNonNull(source);
+        if (mode.equals("kubernetes")) {
+            g.refuseAdminSwitch(); // before the first apply, so services from the snapshot file say source kubernetes
+        }
         try {
             g.router.apply(null, config);
             g.admin = AdminServer.bind(config.admin(), g.transport, g.router, g.metrics, g::isReady, mode,
-                    name -> g.statusExtras.apply(name));
+                    name -> g.statusExtras.apply(name),
+                    new AdminServer.Operations(g::config, () -> g.configSource, g::reload));
             g.listener = new ServerBootstrap().group(g.workers).channel(g.transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -110,21 +135,32 @@ public final class Gateway implements AutoCloseable {
         LOG.atInfo().addKeyValue("listen", config.listen().host() + ":" + g.proxyPort())
                 .addKeyValue("admin", config.admin().host() + ":" + g.adminPort())
                 .addKeyValue("transport", g.transport.name()).addKeyValue("workers", config.eventLoopThreads())
-                .addKeyValue("services", config.services().size()).log("gateway started");
+                .addKeyValue("services", config.services().size()).addKeyValue("config", source)
+                .addKeyValue("version", BuildInfo.current().version())
+                .addKeyValue("revision", BuildInfo.current().revision()).log("gateway started");
         return g;
     }
 
     /**
      * Applies a new configuration without dropping a connection. Listener addresses and the worker count need a
-     * restart and are kept as they are (with a warning); everything else takes effect at once.
+     * restart and are kept as they are (with a warning naming the changed key); everything else takes effect at once.
      *
+     * @return what changed
      * @throws ConfigException when the configuration cannot be applied; the running state is then unchanged
      */
-    public synchronized void apply(GatewayConfig next) {
+    public synchronized ReloadResult apply(GatewayConfig next) {
         GatewayConfig prev = config;
-        if (!prev.listen().equals(next.listen()) || !prev.admin().equals(next.admin())
-                || prev.workers() != next.workers()) {
-            LOG.atWarn().log("listen, admin and workers take effect only after a restart; kept as they are");
+        List<String> changed = ConfigDiff.between(prev, next);
+        List<String> notes = new ArrayList<>();
+        for (String key : ConfigDiff.restartOnly(prev, next)) {
+            String running = switch (key) {
+                case "listen" -> prev.listen().toString();
+                case "admin" -> prev.admin().toString();
+                default -> String.valueOf(prev.workers());
+            };
+            LOG.atWarn().addKeyValue("key", key).addKeyValue("running", running)
+                    .log("this key takes effect only after a restart; kept as it is");
+            notes.add(key + " changed; it takes effect only after a restart (running: " + running + ")");
         }
         router.apply(prev, next);
         proxy.update(ProxySettings.of(next));
@@ -133,7 +169,35 @@ public final class Gateway implements AutoCloseable {
         }
         config = next;
         metrics.reloadApplied();
-        LOG.atInfo().addKeyValue("services", next.services().size()).log("configuration applied");
+        LOG.atInfo().addKeyValue("services", next.services().size())
+                .addKeyValue("changed", changed.isEmpty() ? "nothing" : String.join(",", changed))
+                .log("configuration applied");
+        return ReloadResult.applied(changed, notes);
+    }
+
+    /**
+     * Reloads now, as SIGHUP and {@code POST /reload} ask: re-reads the file (see {@link #reloadWith}); with the
+     * embedded default or in Kubernetes mode there is nothing to re-read and the answer says so.
+     *
+     * @param trigger what asked, for the log
+     */
+    public ReloadResult reload(String trigger) {
+        ReloadResult r = reloader.apply(trigger);
+        if (r.outcome() == ReloadResult.Outcome.NOT_RELOADABLE) {
+            LOG.atWarn().addKeyValue("trigger", trigger).addKeyValue("reason", r.errors().get(0))
+                    .log("reload ignored");
+        }
+        return r;
+    }
+
+    /** What {@link #reload} does (standalone with a file: the file watcher's {@code reload}). */
+    public void reloadWith(Function<String, ReloadResult> reload) {
+        this.reloader = Objects.requireNonNull(reload);
+    }
+
+    /** Where the running configuration came from: {@code file: /path}, {@code embedded default}, {@code kubernetes}. */
+    public String configSource() {
+        return configSource;
     }
 
     /** Counts a configuration that was refused, for {@code teal_config_reloads_total{result="rejected"}}. */

@@ -4,7 +4,8 @@ import sun.misc.Signal;
 
 /**
  * SIGTERM/SIGINT run {@code stop} (once) instead of ending the JVM, so the process can stop gracefully and exit 0
- * (a plain shutdown hook would exit 143). Falls back to a shutdown hook where signals cannot be handled.
+ * (a plain shutdown hook would exit 143). Falls back to a shutdown hook where signals cannot be handled. SIGHUP runs
+ * {@code reload} (each time, on a thread of its own) instead of ending the JVM.
  */
 final class Signals {
     private Signals() {
@@ -27,6 +28,20 @@ final class Signals {
             Signal.handle(new Signal("INT"), s -> once.run());
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop, "teal-shutdown"));
+        }
+    }
+
+    /** SIGHUP runs {@code reload}; answers false where the signal cannot be handled (then SIGHUP ends the JVM). */
+    static boolean onHangup(Runnable reload) {
+        try {
+            Signal.handle(new Signal("HUP"), s -> {
+                Thread t = new Thread(reload, "teal-sighup");
+                t.setDaemon(true);
+                t.start();
+            });
+            return true;
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            return false;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.teal.controller.metrics;
 
 import dev.teal.controller.reconcile.Phase;
+import dev.teal.gateway.BuildInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Every controller meter. Prometheus names: {@code teal_controller_cutovers_total{result}},
  * {@code teal_controller_phase_seconds{phase}} (histogram), {@code teal_controller_reconcile_errors_total},
  * {@code teal_controller_leader}, {@code teal_controller_cutover_phase{namespace,service,phase}} (1 for the current
- * phase of each front Service, else 0).
+ * phase of each front Service, else 0), {@code teal_build_info{version,revision,java}} (always 1).
  */
 public final class ControllerMetrics {
     static final String CUTOVERS = "teal.controller.cutovers";
@@ -24,6 +25,7 @@ public final class ControllerMetrics {
     static final String RECONCILE_ERRORS = "teal.controller.reconcile.errors";
     static final String LEADER = "teal.controller.leader";
     static final String CUTOVER_PHASE = "teal.controller.cutover.phase";
+    static final String BUILD_INFO = "teal.build.info";
 
     /** Results of a cutover. */
     public enum Result {
@@ -46,6 +48,11 @@ public final class ControllerMetrics {
                 .register(registry);
         Gauge.builder(LEADER, leader, AtomicInteger::get)
                 .description("1 while this controller instance holds the leader Lease, else 0")
+                .register(registry);
+        BuildInfo build = BuildInfo.current();
+        Gauge.builder(BUILD_INFO, () -> 1)
+                .description("Always 1; the labels say which build runs: version, git revision, Java version")
+                .tags("version", build.version(), "revision", build.revision(), "java", build.java())
                 .register(registry);
         for (Result r : Result.values()) {
             cutoverCounter(r);

@@ -1,5 +1,6 @@
 package dev.teal.gateway.admin;
 
+import dev.teal.gateway.config.ReloadResult;
 import dev.teal.gateway.metrics.GatewayMetrics;
 import dev.teal.gateway.routing.Router;
 import dev.teal.gateway.routing.SwitchOutcome;
@@ -36,14 +37,16 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final BooleanSupplier ready;
     private final String mode;
     private final Function<String, Map<String, ?>> statusExtras;
+    private final AdminServer.Operations operations;
 
     AdminHandler(Router router, GatewayMetrics metrics, BooleanSupplier ready, String mode,
-                 Function<String, Map<String, ?>> statusExtras) {
+                 Function<String, Map<String, ?>> statusExtras, AdminServer.Operations operations) {
         this.router = router;
         this.metrics = metrics;
         this.ready = ready;
         this.mode = mode;
         this.statusExtras = statusExtras;
+        this.operations = operations;
     }
 
     @Override
@@ -94,6 +97,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case "/status":
                 return get ? json(HttpResponseStatus.OK,
                         StatusView.of(router.current(), ready.getAsBoolean(), mode, statusExtras)) : notAllowed();
+            case "/version":
+                return get ? json(HttpResponseStatus.OK, OperatorViews.version()) : notAllowed();
+            case "/config":
+                return get ? json(HttpResponseStatus.OK, OperatorViews.config(operations.config().get(),
+                        operations.source().get())) : notAllowed();
+            case "/reload":
+                return method == HttpMethod.POST ? reloadResponse(operations.reload().apply("POST /reload"))
+                        : notAllowed();
             default:
                 break;
         }
@@ -134,6 +145,16 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         SwitchOutcome.NotAllowed na = (SwitchOutcome.NotAllowed) outcome;
         return json(HttpResponseStatus.CONFLICT, error(na.reason()));
+    }
+
+    /** 200 with what changed; 422 with the errors (the running configuration is kept); 409 when nothing to re-read. */
+    private static FullHttpResponse reloadResponse(ReloadResult r) {
+        HttpResponseStatus status = switch (r.outcome()) {
+            case APPLIED -> HttpResponseStatus.OK;
+            case REJECTED -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
+            case NOT_RELOADABLE -> HttpResponseStatus.CONFLICT;
+        };
+        return json(status, OperatorViews.reload(r));
     }
 
     private static ObjectNode error(String message) {

@@ -1,6 +1,8 @@
 package dev.teal.gateway.admin;
 
+import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.config.HostPort;
+import dev.teal.gateway.config.ReloadResult;
 import dev.teal.gateway.listener.Transport;
 import dev.teal.gateway.metrics.GatewayMetrics;
 import dev.teal.gateway.routing.Router;
@@ -16,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The admin listener: one event-loop thread of its own, so a busy proxy never delays a switch or a probe. */
 public final class AdminServer implements AutoCloseable {
@@ -27,8 +30,20 @@ public final class AdminServer implements AutoCloseable {
         this.channel = channel;
     }
 
+    /**
+     * What the operator endpoints need from the gateway.
+     *
+     * @param config the running configuration, for {@code GET /config}
+     * @param source where it came from ({@code file: /path}, {@code embedded default}, {@code kubernetes})
+     * @param reload reloads now and says how it went, for {@code POST /reload} (its argument: what asked)
+     */
+    public record Operations(Supplier<GatewayConfig> config, Supplier<String> source,
+                             Function<String, ReloadResult> reload) {
+    }
+
     public static AdminServer bind(HostPort address, Transport transport, Router router, GatewayMetrics metrics,
-                                   BooleanSupplier ready, String mode, Function<String, Map<String, ?>> statusExtras)
+                                   BooleanSupplier ready, String mode, Function<String, Map<String, ?>> statusExtras,
+                                   Operations operations)
             throws InterruptedException {
         EventLoopGroup group = transport.newGroup(1, "teal-admin");
         try {
@@ -39,7 +54,8 @@ public final class AdminServer implements AutoCloseable {
                             c.pipeline().addLast(new ReadTimeoutHandler(30))
                                     .addLast(new HttpServerCodec())
                                     .addLast(new HttpObjectAggregator(64 * 1024))
-                                    .addLast(new AdminHandler(router, metrics, ready, mode, statusExtras));
+                                    .addLast(new AdminHandler(router, metrics, ready, mode, statusExtras,
+                                            operations));
                         }
                     })
                     .bind(new InetSocketAddress(address.host(), address.port())).sync().channel();

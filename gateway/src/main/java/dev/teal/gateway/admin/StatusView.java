@@ -28,6 +28,11 @@ final class StatusView {
             ObjectNode s = services.putObject(name);
             s.put("serving", route.serving().color());
             s.put("servingSince", route.since().toString());
+            s.put("source", route.service().servingSource());
+            String fileActive = route.service().config().active();
+            if (!fileActive.equals(route.serving().color())) {
+                s.put("configActive", fileActive); // an admin switch overrides the file until its active changes
+            }
             s.put("switches", route.service().switches());
             s.put("inflight", route.service().inflight());
             ObjectNode colors = s.putObject("colors");

@@ -46,7 +46,11 @@ public final class ConfigParser {
         try {
             root = YAML.readTree(yaml);
         } catch (JacksonException e) {
-            throw new ConfigException("not valid YAML: " + e.getOriginalMessage());
+            // the YAML parser's message spans several lines (with a snippet); an error is one line
+            String where = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ConfigException("not valid YAML" + where + ": "
+                    + String.valueOf(e.getOriginalMessage()).replaceAll("\\s*[\\r\\n]+\\s*", " ").trim());
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException("the file is empty");
@@ -175,7 +179,9 @@ public final class ConfigParser {
             try {
                 return f.get();
             } catch (ConfigException e) {
-                if (e.getMessage().startsWith(path + ":") || path.isEmpty()) {
+                String m = e.getMessage();
+                // an error that already names a path at or under this node keeps it as it is
+                if (path.isEmpty() || m.startsWith(path + ":") || m.startsWith(path + ".") || m.startsWith(path + "[")) {
                     throw e;
                 }
                 throw new ConfigException(path + ": " + e.getMessage());

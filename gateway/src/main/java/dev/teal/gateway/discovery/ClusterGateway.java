@@ -3,6 +3,8 @@ package dev.teal.gateway.discovery;
 import dev.teal.gateway.Gateway;
 import dev.teal.gateway.config.ConfigException;
 import dev.teal.gateway.config.GatewayConfig;
+import dev.teal.gateway.config.ReloadResult;
+import dev.teal.gateway.config.Units;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -74,6 +76,8 @@ public final class ClusterGateway implements AutoCloseable {
                 : settings.base().withRouting(saved.services(), saved.routes());
         Gateway gateway = Gateway.start(initial, "kubernetes");
         gateway.refuseAdminSwitch();
+        gateway.reloadWith(trigger -> ReloadResult.notReloadable("nothing to reload in Kubernetes mode: services"
+                + " follow the cluster, and the settings file is read at start only (restart to change it)"));
         gateway.setReady(false);
         ClusterGateway[] self = new ClusterGateway[1];
         ClusterDiscovery discovery;
@@ -97,7 +101,7 @@ public final class ClusterGateway implements AutoCloseable {
         try {
             CompletableFuture.anyOf(synced, stopRequested).get(settings.syncTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            LOG.atWarn().addKeyValue("waited", settings.syncTimeout())
+            LOG.atWarn().addKeyValue("waited", Units.format(settings.syncTimeout()))
                     .addKeyValue("snapshot", saved == null ? "none" : settings.snapshotFile().toString())
                     .addKeyValue("services", saved == null ? 0 : saved.services().size())
                     .log("API server not reachable at start; serving the last-known-good snapshot until it is");

@@ -1,5 +1,6 @@
 package dev.teal.gateway.metrics;
 
+import dev.teal.gateway.BuildInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -69,6 +70,10 @@ public final class GatewayMetrics implements AutoCloseable {
                 .tag("result", "applied").register(registry);
         reloadsRejected = Counter.builder(TealMeters.CONFIG_RELOADS).description(TealMeters.CONFIG_RELOADS_HELP)
                 .tag("result", "rejected").register(registry);
+        BuildInfo build = BuildInfo.current();
+        Gauge.builder(TealMeters.BUILD_INFO, () -> 1).description(TealMeters.BUILD_INFO_HELP)
+                .tags("version", build.version(), "revision", build.revision(), "java", build.java())
+                .register(registry);
     }
 
     public MeterRegistry registry() {

@@ -29,6 +29,8 @@ public final class TealMeters {
     public static final String CLIENT_CONNECTIONS = "teal.client.connections";
     public static final String CLIENT_CONNECTIONS_HELP = "Open client connections";
     public static final String REJECTED = "teal.rejected.requests";
+    public static final String BUILD_INFO = "teal.build.info";
+    public static final String BUILD_INFO_HELP = "Always 1; the labels say which build runs: version, git revision, Java version";
     public static final String REJECTED_HELP = "Requests answered by the gateway itself, by reason (bad_request, too_large, no_route, overloaded, timeout)";
 
     /** Histogram buckets for request latency: 0.5 ms to 30 s. */

@@ -64,6 +64,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Between a client read's first message and its end: upstream writes wait for the end of the read. */
     private boolean reading;
 
+    /** The head being refused and its route, if known, for the access-log line of an answer the gateway gives. */
+    private HttpRequest refusedHead;
+    private ServiceRoute refusedRoute;
+
     private int waitKind;
     private long deadline;
     private ScheduledFuture<?> timer;
@@ -208,6 +212,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void startRequest(HttpRequest req) {
         ProxySettings s = proxy.settings();
+        refusedHead = req;
+        refusedRoute = null;
         RequestChecks.Refusal refusal = RequestChecks.check(req, s.maxHeaders());
         if (refusal != null) {
             proxy.countBadRequest();
@@ -222,6 +228,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             refuse(HttpResponseStatus.NOT_FOUND, "no route for this host and path", keepAlive && !hasBody);
             return;
         }
+        refusedRoute = route;
         ServiceRuntime service = route.service();
         ColorPool color = route.serving();
         long maxBody = service.config().maxBodySize();
@@ -251,6 +258,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Exchange ex = new Exchange(service, color, endpoint, req, keepAlive, http10, upgrade,
                 req.method() == HttpMethod.HEAD, expectContinue, System.nanoTime());
         endpoint.requestStarted();
+        refusedHead = null;
+        refusedRoute = null;
         exchange = ex;
         waitFor(hasBody ? WAIT_BODY : WAIT_NONE, s.bodyNanos());
         acquire(ex);
@@ -324,7 +333,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (!f.isSuccess()) {
             ex.endpoint.recordFailure(UpstreamErrorKind.CONNECT);
-            LOG.atDebug().addKeyValue("endpoint", ex.endpoint).addKeyValue("error", String.valueOf(f.cause()))
+            LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
+                    .addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("error", String.valueOf(f.cause()))
                     .log("upstream connect failed");
             retryOrFail(ex, HttpResponseStatus.BAD_GATEWAY, "upstream connect failed");
             return;
@@ -394,7 +404,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.upstream = null;
         ch.close();
         if (reused && !ex.bodySent) {
-            LOG.atDebug().addKeyValue("endpoint", ex.endpoint).log("pooled upstream connection was closed; retrying");
+            LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
+                    .addKeyValue("endpoint", ex.endpoint.address()).log("pooled upstream connection was closed; retrying");
             acquire(ex);
         } else {
             ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
@@ -712,6 +723,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             respondAndClose(status, text);
             return;
         }
+        logRefusal(status, text);
         encoder.answeringHead(false);
         ctx.writeAndFlush(ErrorResponses.of(status, text, false));
         discarding = true; // swallow the request's (empty) last content, then go on
@@ -719,9 +731,26 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void respondAndClose(HttpResponseStatus status, String text) {
+        logRefusal(status, text);
         encoder.answeringHead(false);
         ctx.write(ErrorResponses.of(status, text, true));
         closeAfterFlush();
+    }
+
+    /** The access-log line of an answer the gateway gave itself (once per answer; no head: {@code -}). */
+    private void logRefusal(HttpResponseStatus status, String reason) {
+        HttpRequest head = refusedHead;
+        ServiceRoute route = refusedRoute;
+        refusedHead = null;
+        refusedRoute = null;
+        if (!proxy.settings().accessLog()) {
+            return;
+        }
+        ACCESS.atInfo().addKeyValue("service", route == null ? "-" : route.service().name())
+                .addKeyValue("color", route == null ? "-" : route.serving().color()).addKeyValue("endpoint", "-")
+                .addKeyValue("method", head == null ? "-" : head.method())
+                .addKeyValue("path", head == null ? "-" : head.uri()).addKeyValue("status", status.code())
+                .addKeyValue("ms", 0).addKeyValue("client", clientIp).addKeyValue("reason", reason).log("request");
     }
 
     private void closeAfterFlush() {

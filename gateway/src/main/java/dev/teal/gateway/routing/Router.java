@@ -88,8 +88,10 @@ public final class Router {
         current = current.with(new ServiceRoute(svc, target, now)); // the switch: one volatile write
         from.setServing(false);
         long n = svc.countSwitch();
+        svc.servingSource("admin");
         LOG.atInfo().addKeyValue("service", svc.name()).addKeyValue("from", from.color())
-                .addKeyValue("to", target.color()).addKeyValue("switches", n).log("switched");
+                .addKeyValue("to", target.color()).addKeyValue("switches", n).addKeyValue("source", "admin")
+                .log("switched");
         svc.drains().switched(from, target, svc.config().drainTimeout());
         return new SwitchOutcome.Switched(svc.name(), from.color(), target.color(), now, n);
     }
@@ -137,7 +139,9 @@ public final class Router {
             ServiceConfig prevSc = previous == null ? null : previous.services().get(sc.name());
             ColorPool serving;
             Instant since;
+            String configSource = switchingAllowed ? "config" : "kubernetes";
             if (existing == null) {
+                rt.servingSource(configSource);
                 serving = pools.get(sc.active());
                 since = Instant.now();
                 for (ColorPool p : pools.values()) {
@@ -148,6 +152,7 @@ public final class Router {
                 boolean activeChanged = prevSc == null || !prevSc.active().equals(sc.active());
                 boolean servingGone = pools.get(was.color()) != was;
                 if (activeChanged || servingGone) {
+                    rt.servingSource(configSource);
                     serving = pools.get(sc.active());
                 } else {
                     serving = was;
@@ -160,7 +165,7 @@ public final class Router {
                         long n = svc.countSwitch();
                         LOG.atInfo().addKeyValue("service", sc.name()).addKeyValue("from", was.color())
                                 .addKeyValue("to", serving.color()).addKeyValue("switches", n)
-                                .addKeyValue("source", "config").log("switched");
+                                .addKeyValue("source", configSource).log("switched");
                         svc.drains().switched(was, serving, sc.drainTimeout());
                         if (serving.usableEndpoints() == 0) {
                             LOG.atWarn().addKeyValue("service", sc.name()).addKeyValue("color", serving.color())

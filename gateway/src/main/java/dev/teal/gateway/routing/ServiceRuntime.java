@@ -18,6 +18,7 @@ public final class ServiceRuntime {
     private final AtomicLong switches = new AtomicLong();
     private volatile ServiceConfig config;
     private volatile Map<String, ColorPool> pools;
+    private volatile String servingSource = "config";
 
     ServiceRuntime(ServiceConfig config, Map<String, ColorPool> pools, DrainTracker drains) {
         this.name = config.name();
@@ -42,6 +43,18 @@ public final class ServiceRuntime {
     /** Pools by color, in no particular order; {@link #config()} has the configured order. */
     public Map<String, ColorPool> pools() {
         return pools;
+    }
+
+    /**
+     * Who chose the serving color last: {@code config} (the file's {@code active}), {@code admin} (a switch call,
+     * kept until the file's {@code active} changes) or {@code kubernetes} (the cluster's annotation).
+     */
+    public String servingSource() {
+        return servingSource;
+    }
+
+    void servingSource(String source) {
+        this.servingSource = source;
     }
 
     public DrainTracker drains() {

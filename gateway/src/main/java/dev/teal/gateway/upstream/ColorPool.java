@@ -1,6 +1,7 @@
 package dev.teal.gateway.upstream;
 
 import dev.teal.gateway.config.HostPort;
+import dev.teal.gateway.config.Units;
 import dev.teal.gateway.config.UpstreamSettings;
 import dev.teal.gateway.metrics.GatewayMetrics;
 import dev.teal.gateway.metrics.TealMeters;
@@ -174,7 +175,7 @@ public final class ColorPool {
     void logEjection(Endpoint e, int failures) {
         LOG.atWarn().addKeyValue("service", service).addKeyValue("color", color)
                 .addKeyValue("endpoint", e.address()).addKeyValue("failures", failures)
-                .addKeyValue("for", settings.ejectionTime()).log("endpoint ejected");
+                .addKeyValue("for", Units.format(settings.ejectionTime())).log("endpoint ejected");
     }
 
     /**

@@ -132,13 +132,17 @@ public final class HealthChecker implements AutoCloseable {
                     failures = 0;
                     if (++successes >= check.healthyThreshold() && !endpoint.isHealthy()) {
                         endpoint.markHealthy(true);
-                        LOG.atInfo().addKeyValue("endpoint", endpoint).log("endpoint healthy");
+                        LOG.atInfo().addKeyValue("service", endpoint.pool().service())
+                                .addKeyValue("color", endpoint.pool().color())
+                                .addKeyValue("endpoint", endpoint.address()).log("endpoint healthy");
                     }
                 } else {
                     successes = 0;
                     if (++failures >= check.unhealthyThreshold() && endpoint.isHealthy()) {
                         endpoint.markHealthy(false);
-                        LOG.atWarn().addKeyValue("endpoint", endpoint).addKeyValue("reason", why)
+                        LOG.atWarn().addKeyValue("service", endpoint.pool().service())
+                                .addKeyValue("color", endpoint.pool().color())
+                                .addKeyValue("endpoint", endpoint.address()).addKeyValue("reason", why)
                                 .log("endpoint unhealthy");
                     }
                 }

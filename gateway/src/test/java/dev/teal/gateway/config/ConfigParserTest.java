@@ -111,4 +111,42 @@ class ConfigParserTest {
         assertThat(Cidr.parse("::1").contains(java.net.InetAddress.getByName("::1"))).isTrue();
         assertThatThrownBy(() -> Cidr.parse("example.com")).isInstanceOf(ConfigException.class);
     }
+
+    @Test
+    void nestedErrorNamesItsPathOnceAndAYamlErrorIsOneLine() {
+        assertThatThrownBy(() -> ConfigParser.parse("""
+                services:
+                  shop:
+                    active: blue
+                    colors:
+                      blue: [127.0.0.1:9001, "x"]
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessage("services.shop.colors.blue[1]: 'x' is not host:port");
+        assertThatThrownBy(() -> ConfigParser.parse("services:\n  shop: [\n    active: blue\n  colors: {\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("not valid YAML at line ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "\r"));
+    }
+
+    @Test
+    void diffNamesEveryChangedKey() {
+        GatewayConfig a = ConfigParser.parse("""
+                listen: 127.0.0.1:8080
+                services:
+                  shop: {active: blue, colors: {blue: [127.0.0.1:1], green: [127.0.0.1:2]}}
+                  old: {hosts: [old.local], active: blue, colors: {blue: [127.0.0.1:3]}}
+                """);
+        GatewayConfig b = ConfigParser.parse("""
+                listen: 127.0.0.1:8081
+                workers: 2
+                timeouts: {connect: 1s}
+                services:
+                  shop: {active: green, drainTimeout: 5s, colors: {blue: [127.0.0.1:1], green: [127.0.0.1:2]}}
+                  api: {hosts: [api.local], active: blue, colors: {blue: [127.0.0.1:4]}}
+                """);
+        assertThat(ConfigDiff.between(a, b)).containsExactly("listen", "workers", "timeouts",
+                "services.shop.active", "services.shop.drainTimeout", "services.api (added)", "services.old (removed)");
+        assertThat(ConfigDiff.restartOnly(a, b)).containsExactly("listen", "workers");
+        assertThat(ConfigDiff.between(a, a)).isEmpty();
+    }
 }

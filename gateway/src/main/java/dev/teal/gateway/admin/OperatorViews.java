@@ -1,0 +1,107 @@
+package dev.teal.gateway.admin;
+
+import dev.teal.gateway.BuildInfo;
+import dev.teal.gateway.config.Cidr;
+import dev.teal.gateway.config.GatewayConfig;
+import dev.teal.gateway.config.HealthCheck;
+import dev.teal.gateway.config.HostPort;
+import dev.teal.gateway.config.ReloadResult;
+import dev.teal.gateway.config.ServiceConfig;
+import dev.teal.gateway.config.Units;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The documents of the operator endpoints: {@code GET /version}, {@code GET /config} and {@code POST /reload}.
+ * {@code /config}'s {@code config} object is written in the config file's own keys and units, every default filled
+ * in, so it is itself a valid configuration file (JSON is YAML).
+ */
+final class OperatorViews {
+    private OperatorViews() {
+    }
+
+    static ObjectNode version() {
+        BuildInfo b = BuildInfo.current();
+        ObjectNode n = StatusView.JSON.createObjectNode();
+        n.put("version", b.version());
+        n.put("revision", b.revision());
+        n.put("java", b.java());
+        return n;
+    }
+
+    static ObjectNode reload(ReloadResult r) {
+        ObjectNode n = StatusView.JSON.createObjectNode();
+        n.put("result", switch (r.outcome()) {
+            case APPLIED -> "applied";
+            case REJECTED -> "rejected";
+            case NOT_RELOADABLE -> "not reloadable";
+        });
+        strings(n.putArray("changed"), r.changed());
+        strings(n.putArray("errors"), r.errors());
+        strings(n.putArray("notes"), r.notes());
+        return n;
+    }
+
+    static ObjectNode config(GatewayConfig c, String source) {
+        ObjectNode root = StatusView.JSON.createObjectNode();
+        root.put("source", source);
+        root.put("eventLoopThreads", c.eventLoopThreads());
+        ObjectNode n = root.putObject("config");
+        n.put("listen", c.listen().toString());
+        n.put("admin", c.admin().toString());
+        n.put("workers", c.workers());
+        n.put("accessLog", c.accessLog());
+        ObjectNode t = n.putObject("timeouts");
+        t.put("connect", Units.format(c.timeouts().connect()));
+        t.put("response", Units.format(c.timeouts().response()));
+        t.put("clientIdle", Units.format(c.timeouts().clientIdle()));
+        t.put("upstreamIdle", Units.format(c.timeouts().upstreamIdle()));
+        t.put("header", Units.format(c.timeouts().header()));
+        t.put("body", Units.format(c.timeouts().body()));
+        ObjectNode l = n.putObject("limits");
+        l.put("maxRequestLine", c.limits().maxRequestLine());
+        l.put("maxHeaderBytes", c.limits().maxHeaderBytes());
+        l.put("maxHeaders", c.limits().maxHeaders());
+        l.put("maxConnections", c.limits().maxConnections());
+        ObjectNode u = n.putObject("upstream");
+        u.put("maxConnectionsPerEndpoint", c.upstream().maxConnectionsPerEndpoint());
+        u.put("ejectAfterFailures", c.upstream().ejectAfterFailures());
+        u.put("ejectionTime", Units.format(c.upstream().ejectionTime()));
+        u.put("maxEjectedPercent", c.upstream().maxEjectedPercent());
+        ObjectNode sd = n.putObject("shutdown");
+        sd.put("preStopDelay", Units.format(c.shutdown().preStopDelay()));
+        sd.put("timeout", Units.format(c.shutdown().timeout()));
+        strings(n.putArray("trustedProxies"), c.trustedProxies().stream().map(Cidr::toString).toList());
+        ObjectNode services = n.putObject("services");
+        for (ServiceConfig s : c.services().values()) {
+            ObjectNode sn = services.putObject(s.name());
+            strings(sn.putArray("hosts"), s.hosts());
+            sn.put("active", s.active());
+            sn.put("drainTimeout", Units.format(s.drainTimeout()));
+            sn.put("maxBodySize", s.maxBodySize());
+            sn.put("maxInflight", s.maxInflight());
+            HealthCheck h = s.healthCheck();
+            if (h == null) {
+                sn.putNull("healthCheck");
+            } else {
+                ObjectNode hn = sn.putObject("healthCheck");
+                hn.put("path", h.path());
+                hn.put("interval", Units.format(h.interval()));
+                hn.put("timeout", Units.format(h.timeout()));
+                hn.put("unhealthyThreshold", h.unhealthyThreshold());
+                hn.put("healthyThreshold", h.healthyThreshold());
+            }
+            ObjectNode colors = sn.putObject("colors");
+            for (Map.Entry<String, List<HostPort>> e : s.colors().entrySet()) {
+                strings(colors.putArray(e.getKey()), e.getValue().stream().map(HostPort::toString).toList());
+            }
+        }
+        return root;
+    }
+
+    private static void strings(ArrayNode a, List<String> values) {
+        values.forEach(a::add);
+    }
+}

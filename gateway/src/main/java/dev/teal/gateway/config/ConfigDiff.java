@@ -1,0 +1,68 @@
+package dev.teal.gateway.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What differs between two configurations, as config-file paths: {@code timeouts}, {@code services.shop.active},
+ * {@code services.api (added)}. Used to say what a reload changed, and which restart-only key was changed.
+ */
+public final class ConfigDiff {
+    private ConfigDiff() {
+    }
+
+    /** The keys that take effect only after a restart ({@code listen}, {@code admin}, {@code workers}) and differ. */
+    public static List<String> restartOnly(GatewayConfig a, GatewayConfig b) {
+        List<String> out = new ArrayList<>();
+        if (!a.listen().equals(b.listen())) {
+            out.add("listen");
+        }
+        if (!a.admin().equals(b.admin())) {
+            out.add("admin");
+        }
+        if (a.workers() != b.workers()) {
+            out.add("workers");
+        }
+        return out;
+    }
+
+    /** Every changed key, settings first, then services in the new file's order, then removed services. */
+    public static List<String> between(GatewayConfig a, GatewayConfig b) {
+        List<String> out = new ArrayList<>(restartOnly(a, b));
+        add(out, "accessLog", a.accessLog(), b.accessLog());
+        add(out, "timeouts", a.timeouts(), b.timeouts());
+        add(out, "limits", a.limits(), b.limits());
+        add(out, "upstream", a.upstream(), b.upstream());
+        add(out, "shutdown", a.shutdown(), b.shutdown());
+        add(out, "trustedProxies", a.trustedProxies().stream().map(Cidr::toString).toList(),
+                b.trustedProxies().stream().map(Cidr::toString).toList());
+        for (ServiceConfig s : b.services().values()) {
+            ServiceConfig old = a.services().get(s.name());
+            String p = "services." + s.name();
+            if (old == null) {
+                out.add(p + " (added)");
+                continue;
+            }
+            add(out, p + ".hosts", old.hosts(), s.hosts());
+            add(out, p + ".active", old.active(), s.active());
+            add(out, p + ".drainTimeout", old.drainTimeout(), s.drainTimeout());
+            add(out, p + ".maxBodySize", old.maxBodySize(), s.maxBodySize());
+            add(out, p + ".maxInflight", old.maxInflight(), s.maxInflight());
+            add(out, p + ".healthCheck", old.healthCheck(), s.healthCheck());
+            add(out, p + ".colors", old.colors(), s.colors());
+        }
+        for (String name : a.services().keySet()) {
+            if (!b.services().containsKey(name)) {
+                out.add("services." + name + " (removed)");
+            }
+        }
+        return out;
+    }
+
+    private static void add(List<String> out, String key, Object a, Object b) {
+        if (!Objects.equals(a, b)) {
+            out.add(key);
+        }
+    }
+}
