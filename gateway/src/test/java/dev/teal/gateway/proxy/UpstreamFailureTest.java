@@ -202,7 +202,8 @@ class UpstreamFailureTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {
             "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok",
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nok",
-            "HTTP/1.1 200 OK\r\nX(A): 1\r\nContent-Length: 2\r\n\r\nok"})
+            "HTTP/1.1 200 OK\r\nX(A): 1\r\nContent-Length: 2\r\n\r\nok",
+            "HTTP/1.1 200 OK\r\nBad Header: x\r\nContent-Length: 2\r\n\r\nok"})
     void upstreamConnectionThatSentABadResponseIsNeverReused(String bad) throws Exception {
         java.util.List<AtomicInteger> perConnection = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.List<java.util.concurrent.CountDownLatch> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
