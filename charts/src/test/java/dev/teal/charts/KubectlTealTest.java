@@ -2,11 +2,14 @@ package dev.teal.charts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.teal.controller.reconcile.CutoverStatus;
+import dev.teal.controller.reconcile.Phase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class KubectlTealTest {
     private static final Path PLUGIN = Path.of("..", "bin", "kubectl-teal");
+    private static final Instant T = Instant.parse("2026-03-01T10:00:00Z");
     private static final String JSONPATH = "jsonpath={.metadata.annotations.teal\\.dev/active}{\"\\n\"}"
             + "{.metadata.annotations.teal\\.dev/serving}{\"\\n\"}{.metadata.annotations.teal\\.dev/status}{\"\\n\"}";
 
@@ -68,6 +72,7 @@ class KubectlTealTest {
     @Test
     void switchWithoutNamespaceUsesTheContextsNamespace() throws Exception {
         Run run = run("switch", "shop", "blue");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.kubectlCalls()).containsExactly(
                 List.of("annotate", "service", "shop", "teal.dev/active=blue", "--overwrite"));
     }
@@ -102,25 +107,78 @@ class KubectlTealTest {
                 "waiting for drain");
     }
 
+    /** teal.dev/status exactly as the controller writes it. */
+    private static String status(Phase phase, String serving, CutoverStatus.Cutover inProgress,
+                                 CutoverStatus.LastCutover last) {
+        return new CutoverStatus(phase, serving, "message with \"from\":\"red\" in it", T, inProgress, last, null).toJson();
+    }
+
+    private static CutoverStatus.LastCutover completed(String from, String to) {
+        return new CutoverStatus.LastCutover(from, to, T.plusSeconds(4), 4.2, 2);
+    }
+
+    private static CutoverStatus.Cutover inProgress(String from, String to, boolean switched) {
+        return new CutoverStatus.Cutover(from, to, T.plusSeconds(10), switched ? T.plusSeconds(11) : null);
+    }
+
+    private void annotations(String active, String serving, String status) throws IOException {
+        Files.writeString(answer, active + "\n" + serving + "\n" + status + "\n");
+    }
+
+    private static List<String> annotate(String color) {
+        return List.of("annotate", "--namespace", "prod", "service", "shop", "teal.dev/active=" + color, "--overwrite");
+    }
+
     @Test
-    void rollbackSwitchesToThePreviousServingColor() throws Exception {
-        Files.writeString(answer, "green\ngreen\n{\"phase\":\"Active\",\"serving\":\"green\",\"previous\":\"blue\"}\n");
+    void rollbackAfterACompletedCutoverGoesBackToTheColorItCameFrom() throws Exception {
+        annotations("green", "green", status(Phase.Active, "green", null, completed("blue", "green")));
         Run run = run("rollback", "shop", "-n", "prod");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.kubectlCalls()).containsExactly(
-                List.of("get", "--namespace", "prod", "service", "shop", "-o", JSONPATH),
-                List.of("annotate", "--namespace", "prod", "service", "shop", "teal.dev/active=blue", "--overwrite"));
+                List.of("get", "--namespace", "prod", "service", "shop", "-o", JSONPATH), annotate("blue"));
+    }
+
+    /**
+     * teal.dev/active was changed to green; teal.dev/serving is still blue (the controller has not switched yet, or
+     * has not even written its status): rollback goes back to blue, never re-requests green from the last cutover.
+     */
+    @Test
+    void rollbackBeforeTheSwitchGoesBackToTheServingColor() throws Exception {
+        for (String st : List.of(
+                status(Phase.Active, "blue", null, completed("green", "blue")), // the controller has not seen it yet
+                status(Phase.Waiting, "blue", inProgress("blue", "green", false), completed("green", "blue")))) {
+            annotations("green", "blue", st);
+            Files.deleteIfExists(calls);
+            Run run = run("rollback", "shop", "-n", "prod");
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.kubectlCalls()).as(st).last().isEqualTo(annotate("blue"));
+        }
+    }
+
+    @Test
+    void rollbackWhileTheOldColorDrainsGoesBackToTheColorTheCutoverStartedFrom() throws Exception {
+        for (Phase phase : List.of(Phase.Switching, Phase.Draining)) {
+            annotations("green", "green", status(phase, "green", inProgress("blue", "green", true), completed("green", "blue")));
+            Files.deleteIfExists(calls);
+            Run run = run("rollback", "shop", "-n", "prod");
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.kubectlCalls()).as(phase.name()).last().isEqualTo(annotate("blue"));
+        }
     }
 
     @Test
     void rollbackRefusesWithoutAUsablePreviousColor() throws Exception {
-        for (String status : List.of("{\"phase\":\"Active\",\"serving\":\"green\"}",
-                "{\"phase\":\"Active\",\"serving\":\"green\",\"previous\":\"green\"}",
-                "{\"phase\":\"Active\",\"previous\":\"$(touch pwned)\"}")) {
-            Files.writeString(answer, "green\ngreen\n" + status + "\n");
+        List<String> statuses = List.of(
+                "", // no status yet
+                status(Phase.Active, "blue", null, completed(null, "blue")), // only the first cutover so far
+                status(Phase.Waiting, null, inProgress(null, "blue", false), null),
+                "{\"phase\":\"Active\",\"serving\":\"green\",\"message\":\"m\",\"lastCutover\":{\"from\":\"$(touch pwned)\"}}");
+        for (String st : statuses) {
+            annotations(st.contains("\"serving\":\"green\"") ? "green" : "blue",
+                    st.contains("\"serving\":\"green\"") ? "green" : st.contains("\"serving\"") ? "blue" : "", st);
             Files.deleteIfExists(calls);
             Run run = run("rollback", "shop");
-            assertThat(run.exitCode()).as("status %s", status).isEqualTo(2);
+            assertThat(run.exitCode()).as("status %s: %s", st, run.stderr()).isEqualTo(2);
             assertThat(run.kubectlCalls()).as("only the get").hasSize(1);
         }
         assertThat(dir.resolve("pwned")).doesNotExist();

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.teal.controller.metrics.ControllerMetrics;
+import dev.teal.controller.reconcile.Phase;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,12 +39,12 @@ import tools.jackson.databind.node.ObjectNode;
  * built gateway jar runs as a process (standalone mode, on the chart's rendered global
  * settings plus one service whose colors are two tiny HTTP backends of this test), serves
  * requests, a 5xx, a switch and a drain that hits its timeout; then its /metrics is scraped.
- * Controller metrics (teal_controller_*): no controller can run here without a cluster, so
- * those names are checked against the list in docs/SEAMS.md instead.
+ * Controller metrics (teal_controller_*): the controller's own {@link ControllerMetrics} records a
+ * cutover of each result, time in each phase, a reconcile error, leadership and a Service's
+ * current phase, and its real Prometheus exposition is scraped.
  */
 class MonitoringMetricNamesTest {
     private static final Path GATEWAY_JAR = Path.of("..", "gateway", "target", "teal-gateway.jar");
-    private static final Path SEAMS = Path.of("..", "docs", "SEAMS.md");
     private static final Pattern TEAL_NAME = Pattern.compile("\\bteal_[a-z0-9_]+\\b");
     private static final Pattern HISTOGRAM_SERIES = Pattern.compile("(.+)_(bucket|count|sum)");
 
@@ -86,21 +87,38 @@ class MonitoringMetricNamesTest {
 
         Scrape scrape = scrapeAfterTrafficSwitchAndDrainTimeout();
 
-        Set<String> controllerNames = namesIn(Files.readString(SEAMS), "teal_controller_");
+        Scrape controller = controllerScrape();
         Set<String> missing = new TreeSet<>();
         for (String name : used) {
-            boolean exported = name.startsWith("teal_controller_") ? controllerNames.contains(name) : scrape.exports(name);
+            boolean exported = name.startsWith("teal_controller_") ? controller.exports(name) : scrape.exports(name);
             if (!exported) {
                 missing.add(name);
             }
         }
-        assertThat(missing).as("metric names in the dashboard or alerts that nothing exports; scraped: %s", scrape.families()).isEmpty();
+        assertThat(missing).as("metric names in the dashboard or alerts that nothing exports; scraped: %s and %s",
+                scrape.families(), controller.families()).isEmpty();
+        assertThat(controller.text()).containsPattern("teal_controller_cutover_phase\\{[^}]*phase=\"Draining\"");
 
         // the label values the alerts match on, as the gateway writes them
         assertThat(scrape.text()).containsPattern("teal_requests_seconds_count\\{[^}]*status=\"5xx\"")
                 .containsPattern("teal_cutovers_total\\{[^}]*result=\"drain_timeout\"")
                 .containsPattern("teal_serving_color\\{[^}]*color=\"green\"[^}]*\\} 1\\.0")
                 .containsPattern("teal_inflight_requests\\{[^}]*color=\"blue\"");
+    }
+
+    /** The real controller meters, each written once, as the controller's /metrics exposes them. */
+    private static Scrape controllerScrape() {
+        ControllerMetrics metrics = new ControllerMetrics();
+        for (ControllerMetrics.Result r : ControllerMetrics.Result.values()) {
+            metrics.cutover(r);
+        }
+        for (Phase p : Phase.values()) {
+            metrics.phaseEnded(p, Duration.ofMillis(1200));
+        }
+        metrics.reconcileError();
+        metrics.leader(true);
+        metrics.currentPhase("shop-ns", "shop", Phase.Draining);
+        return Scrape.parse(metrics.scrape());
     }
 
     /** Every teal_* name in the dashboard's queries and the PrometheusRule's expressions. */
@@ -152,18 +170,20 @@ class MonitoringMetricNamesTest {
     private Scrape scrapeAfterTrafficSwitchAndDrainTimeout() throws Exception {
         blue = backend("blue");
         green = backend("green");
-        int listen = freePort();
-        int admin = freePort();
         workDir = Files.createTempDirectory("teal-gateway");
         Path config = workDir.resolve("teal.yaml");
-        Files.writeString(config, gatewayConfig(listen, admin));
+        Files.writeString(config, gatewayConfig());
         Path log = workDir.resolve("gateway.log");
         gateway = new ProcessBuilder("java", "-jar", GATEWAY_JAR.toAbsolutePath().toString(), "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
 
-        String adminUrl = "http://127.0.0.1:" + admin;
-        await("gateway ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        // both listeners bind port 0; the gateway logs the ports it got
+        String started = await("gateway started").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .failFast("gateway exited; log:\n" + log, () -> !gateway.isAlive())
+                .until(() -> Files.readString(log), text -> text.contains("gateway started"));
+        int listen = boundPort(started, "listen");
+        String adminUrl = "http://127.0.0.1:" + boundPort(started, "admin");
+        await("gateway ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> status(adminUrl + "/readyz") == 200);
 
         String proxy = "http://127.0.0.1:" + listen;
@@ -187,12 +207,18 @@ class MonitoringMetricNamesTest {
         return Scrape.parse(get(adminUrl + "/metrics").body());
     }
 
-    /** The chart's rendered gateway.yaml, on loopback ports, plus the one service of this test. */
-    private String gatewayConfig(int listen, int admin) {
+    private static int boundPort(String log, String key) {
+        Matcher m = Pattern.compile(key + "=\"?127\\.0\\.0\\.1:(\\d+)").matcher(log);
+        assertThat(m.find()).as("%s address in the log: %s", key, log).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** The chart's rendered gateway.yaml, on loopback port 0, plus the one service of this test. */
+    private String gatewayConfig() {
         String rendered = TealChart.render().get(ConfigMap.class, "teal-gateway").getData().get("gateway.yaml");
         ObjectNode config = (ObjectNode) TealChart.YAML.readTree(rendered);
-        config.put("listen", "127.0.0.1:" + listen);
-        config.put("admin", "127.0.0.1:" + admin);
+        config.put("listen", "127.0.0.1:0");
+        config.put("admin", "127.0.0.1:0");
         ((ObjectNode) config.get("shutdown")).put("preStopDelay", "0s");
         ObjectNode shop = config.putObject("services").putObject("shop");
         shop.put("active", "blue");
@@ -252,13 +278,6 @@ class MonitoringMetricNamesTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
-        }
-    }
-
-    /** A port that was free on 127.0.0.1 a moment ago; the gateway takes it from its config file. */
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -144,20 +144,38 @@ class ClusterCutoverTest {
     void changeDuringACutoverWins() throws Exception {
         TealController controller = activeOnBlue(Map.of("teal.dev/drain-timeout", "20s"));
         cluster.colorSlice("green", green1, true);
-        CompletableFuture<HttpResponse<String>> slow = slowRequest(gw1, 4000); // keeps gw1 draining blue
+        CompletableFuture<HttpResponse<String>> held = heldRequest(gw1); // keeps gw1 draining blue until released
 
         cluster.annotate("teal.dev/active", "green");
         await().atMost(WAIT).until(() -> cluster.phase() == Phase.Draining);
         cluster.annotate("teal.dev/active", "blue"); // the user rolls back mid-cutover
 
         await().atMost(WAIT).until(() -> cluster.activeOn("blue"));
-        assertThat(slow.get().body().trim()).as("the request in flight on blue completed").isEqualTo("blue");
+        assertThat(held).as("still in flight on blue through both switches").isNotDone();
+        releaseHeld();
+        assertThat(held.get().body().trim()).as("the request in flight on blue completed").isEqualTo("blue");
         assertThat(cluster.answer(gw1)).isEqualTo("blue");
         assertThat(cluster.answer(gw2)).isEqualTo("blue");
         assertThat(cluster.events("CutoverComplete")).last()
                 .satisfies(e -> assertThat(e.getMessage()).startsWith("cutover from green to blue complete"));
         assertThat(controller.metrics().scrape())
                 .contains("teal_controller_cutovers_total{result=\"superseded\",} 1.0");
+    }
+
+    /** In cluster mode the annotation is the only source of truth: the admin switch call answers 409, changes nothing. */
+    @Test
+    void adminSwitchCallAnswers409InClusterModeAndChangesNothing() throws Exception {
+        activeOnBlue(Map.of());
+        cluster.colorSlice("green", green1, true);
+        for (ClusterGateway gw : List.of(gw1, gw2)) {
+            HttpResponse<String> r = cluster.http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + gw.gateway().adminPort() + "/services/shop." + NS + "/switch?to=green&force=true"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+            assertThat(r.body()).contains("teal.dev/active");
+            assertThat(cluster.answer(gw)).isEqualTo("blue");
+        }
+        assertThat(cluster.front().getMetadata().getAnnotations()).containsEntry("teal.dev/serving", "blue");
     }
 
     @Test
@@ -168,19 +186,23 @@ class ClusterCutoverTest {
         cluster.front(Map.of("teal.dev/active", "blue"));
         await().atMost(WAIT).until(() -> cluster.activeOn("blue"));
         cluster.colorSlice("green", green1, true);
-        CompletableFuture<HttpResponse<String>> slow = slowRequest(gw2, 3000);
+        CompletableFuture<HttpResponse<String>> held = heldRequest(gw2); // gw2 drains blue until it is released
 
         cluster.annotate("teal.dev/active", "green");
         await().atMost(WAIT).until(() -> cluster.phase() == Phase.Draining);
         a.close();
 
+        await().atMost(WAIT).until(b::isLeader);
+        assertThat(cluster.phase()).as("the drain on gw2 is not over: still Draining").isEqualTo(Phase.Draining);
+        assertThat(held).isNotDone();
+        releaseHeld();
         await().atMost(WAIT).until(() -> cluster.activeOn("green"));
         assertThat(b.isLeader()).isTrue();
         assertThat(cluster.client.leases().inNamespace(ClusterFixture.GW_NS).withName("teal-controller").get()
                 .getSpec().getHolderIdentity()).isEqualTo("controller-b");
         assertThat(cluster.events("CutoverComplete")).last()
                 .satisfies(e -> assertThat(e.getSource().getHost()).isEqualTo("controller-b"));
-        assertThat(slow.get().statusCode()).isEqualTo(200);
+        assertThat(held.get().statusCode()).isEqualTo(200);
         assertThat(cluster.answer(gw1)).isEqualTo("green");
         assertThat(cluster.answer(gw2)).isEqualTo("green");
     }
@@ -191,9 +213,13 @@ class ClusterCutoverTest {
         Fixtures.deployment(cluster.client, "shop-green", "shop", "green", 2);
         activeOnBlue(Map.of("teal.dev/scale-down-delay", "2s"));
         cluster.colorSlice("green", green1, true);
-        CompletableFuture<HttpResponse<String>> slow = slowRequest(gw1, 2500);
+        CompletableFuture<HttpResponse<String>> held = heldRequest(gw1); // gw1 drains blue until it is released
 
         cluster.annotate("teal.dev/active", "green");
+        await().atMost(WAIT).until(() -> cluster.phase() == Phase.Draining);
+        assertThat(replicas("shop-blue")).as("blue is not scaled down while draining").isEqualTo(2);
+        assertThat(held).isNotDone();
+        releaseHeld();
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
             Phase p = cluster.phase();
             if (p != Phase.Active) {
@@ -203,7 +229,7 @@ class ClusterCutoverTest {
             return cluster.activeOn("green");
         });
         Instant confirmed = cluster.status().lastCutover().completedAt();
-        assertThat(slow.get().statusCode()).isEqualTo(200);
+        assertThat(held.get().statusCode()).isEqualTo(200);
         assertThat(replicas("shop-blue")).isEqualTo(2);
 
         await().atMost(WAIT).until(() -> replicas("shop-blue") == 0);
@@ -254,13 +280,18 @@ class ClusterCutoverTest {
         return cluster.client.apps().deployments().inNamespace(NS).withName(deployment).get().getSpec().getReplicas();
     }
 
-    /** Starts GET /slow?ms=N through {@code gw} and returns once the backend holds it (in flight). */
-    private CompletableFuture<HttpResponse<String>> slowRequest(ClusterGateway gw, int ms) {
-        long before = blue1.requests() + blue2.requests();
+    /** Starts GET /hold through {@code gw} and returns once a blue backend holds it (in flight until released). */
+    private CompletableFuture<HttpResponse<String>> heldRequest(ClusterGateway gw) {
+        int before = blue1.heldRequests() + blue2.heldRequests();
         CompletableFuture<HttpResponse<String>> f = cluster.http().sendAsync(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + gw.gateway().proxyPort() + "/slow?ms=" + ms))
+                        "http://127.0.0.1:" + gw.gateway().proxyPort() + "/hold"))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        await().atMost(WAIT).until(() -> blue1.requests() + blue2.requests() > before);
+        await().atMost(WAIT).until(() -> blue1.heldRequests() + blue2.heldRequests() > before);
         return f;
+    }
+
+    private void releaseHeld() {
+        blue1.releaseHeld();
+        blue2.releaseHeld();
     }
 }

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
 /** The whole controller: Lease, informers, work queue, metrics listener; stand-in gateway replicas. */
 @EnableKubernetesMockClient(crud = true)
 class TealControllerTest {
+    /** Upper bounds only: leader election and reconciles take seconds on a loaded 2-core machine. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     static final String GW_NS = "teal-system";
     static final String KEY = "shop." + NS;
     static final LeaderElection.Timing FAST = new LeaderElection.Timing(Duration.ofMillis(2000),
@@ -55,7 +58,7 @@ class TealControllerTest {
         // the leader dies without releasing its Lease, as a killed pod would
         TealController a = start(clientA, "controller-a", new LeaderElection.Timing(FAST.leaseDuration(),
                 FAST.renewDeadline(), FAST.retryPeriod(), false));
-        await().atMost(Duration.ofSeconds(10)).until(a::isLeader);
+        await().atMost(WAIT).until(a::isLeader);
         TealController b = start(clientB, "controller-b", FAST);
         closeLater.add(b);
         Fixtures.gatewayReplicas(client, GW_NS, "teal-gateway-admin", gateway);
@@ -63,11 +66,11 @@ class TealControllerTest {
         Fixtures.slice(client, NS, "shop-green", "shop-green-a", 8080, "http", List.of("10.0.2.1"), List.of());
         Fixtures.front(client, "shop", Map.of("teal.dev/active", "green", "teal.dev/serving", "blue"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> phase() == Phase.Switching);
+        await().atMost(WAIT).until(() -> phase() == Phase.Switching);
         a.close();
         gateway.serve(KEY, "green", null); // the data plane switched meanwhile
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> phase() == Phase.Active);
+        await().atMost(WAIT).until(() -> phase() == Phase.Active);
         assertThat(b.isLeader()).isTrue();
         assertThat(a.isLeader()).isFalse();
         assertThat(client.leases().inNamespace(GW_NS).withName("teal-controller").get().getSpec()
@@ -89,17 +92,17 @@ class TealControllerTest {
         gateway.serve(KEY, "blue", null);
         Fixtures.slice(client, NS, "shop-blue", "shop-blue-a", 8080, "http", List.of("10.0.1.1"), List.of());
         Fixtures.front(client, "shop", Map.of("teal.dev/active", "blue"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> phase() == Phase.Active);
+        await().atMost(WAIT).until(() -> phase() == Phase.Active);
 
         client.services().inNamespace(NS).withName("shop").edit(s -> {
             s.getMetadata().getAnnotations().put("teal.dev/active", "green");
             return s;
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> phase() == Phase.Waiting);
+        await().atMost(WAIT).until(() -> phase() == Phase.Waiting);
         Fixtures.slice(client, NS, "shop-green", "shop-green-a", 8080, "http", List.of("10.0.2.1"), List.of());
-        await().atMost(Duration.ofSeconds(10)).until(() -> phase() == Phase.Switching);
+        await().atMost(WAIT).until(() -> phase() == Phase.Switching);
         gateway.serve(KEY, "green", null);
-        await().atMost(Duration.ofSeconds(10)).until(() -> phase() == Phase.Active
+        await().atMost(WAIT).until(() -> phase() == Phase.Active
                 && "green".equals(front().getSpec().getSelector().get("color")));
 
         String metrics = get("http://127.0.0.1:" + c.metricsPort() + "/metrics");

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Every scenario in quick mode, with real processes (the built gateway jar, nginx, HAProxy, wrk) on real sockets, so
@@ -75,7 +76,16 @@ class QuickScenariosTest {
             // both colors served: the switches took effect
             assertThat(t.seconds().stream().flatMap(s -> s.byColor().keySet().stream()).distinct())
                     .contains("blue", "green");
-            assertThat(t.switchLog()).allSatisfy(s -> assertThat(s.oldAfterAnswer()).isGreaterThanOrEqualTo(0));
+            // the per-switch counts add up to the target's total, and the switches alternate blue <-> green
+            assertThat(t.switchLog().stream().mapToLong(CutoverResult.Switch::oldAfterAnswer).sum())
+                    .isEqualTo(t.oldAfterSwitch());
+            for (int i = 0; i < t.switchLog().size(); i++) {
+                CutoverResult.Switch s = t.switchLog().get(i);
+                assertThat(s.from()).as("switch %d", i).isNotEqualTo(s.to()).isIn("blue", "green");
+                if (i > 0) {
+                    assertThat(s.from()).as("switch %d starts where the last ended", i).isEqualTo(t.switchLog().get(i - 1).to());
+                }
+            }
         }
         CutoverResult.TargetRun teal = r.targets().get(0);
         assertThat(teal.oldAfterSwitch()).as("teal: old-color answers after a switch answer").isZero();
@@ -93,7 +103,12 @@ class QuickScenariosTest {
         assertThat(r.webSockets().opened()).isPositive();
         assertThat(r.webSockets().closedByClient() + r.webSockets().closedByGateway() + r.webSockets().stillOpen())
                 .isEqualTo(r.webSockets().opened());
-        assertThat(r.gatewayStatusAfter()).isNotNull();
+        // the gateway's own account once the drain ended: none in progress, the last one ended as the run saw it
+        JsonNode shop = r.gatewayStatusAfter().at("/services/" + TealTarget.SERVICE);
+        assertThat(shop.get("serving").asString()).isEqualTo("green");
+        assertThat(shop.get("drain").isNull()).as("no drain in progress: %s", shop).isTrue();
+        assertThat(shop.at("/lastDrain/result").asString()).as("%s", shop)
+                .isEqualTo(r.webSockets().closedByGateway() > 0 ? "drain_timeout" : "drained");
     }
 
     @Test

@@ -44,8 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A small HTTP/1.1 backend that says which color it is. Every answer carries {@code X-Color}; the body of a plain
  * GET is the color. Paths: {@code /healthz}; {@code /slow?ms=N} answers after N ms (without blocking);
- * {@code /echo} streams the request body back; {@code /bytes?n=N} sends N bytes in chunks; {@code /status/N} answers
- * with status N; {@code /ws} accepts a WebSocket and echoes text frames as {@code color:text}. Used by the demo and by
+ * {@code /hold} answers only when {@link #releaseHeld()} is called (a test holds a request in flight for exactly as long
+ * as it needs); {@code /echo} streams the request body back; {@code /bytes?n=N} sends N bytes in chunks;
+ * {@code /status/N} answers with status N; {@code /ws} accepts a WebSocket and echoes text frames as {@code color:text}. Used by the demo and by
  * the tests.
  */
 public final class DemoBackend implements AutoCloseable {
@@ -55,6 +56,7 @@ public final class DemoBackend implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong connectionsOpened = new AtomicLong();
+    private final java.util.Queue<Runnable> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean healthy = true;
     private volatile HttpHeaders lastHeaders = new DefaultHttpHeaders();
 
@@ -119,6 +121,19 @@ public final class DemoBackend implements AutoCloseable {
         return lastHeaders;
     }
 
+    /** Requests to {@code /hold} received and not answered yet. */
+    public int heldRequests() {
+        return held.size();
+    }
+
+    /** Answers every request held on {@code /hold} so far (200, the color). */
+    public void releaseHeld() {
+        Runnable r;
+        while ((r = held.poll()) != null) {
+            r.run();
+        }
+    }
+
     /** What {@code /healthz} answers: 200 when true, 503 when false. */
     public void setHealthy(boolean value) {
         healthy = value;
@@ -171,6 +186,8 @@ public final class DemoBackend implements AutoCloseable {
                     long ms = Long.parseLong(q.parameters().getOrDefault("ms", java.util.List.of("1000")).get(0));
                     ctx.executor().schedule(() -> reply(ctx, HttpResponseStatus.OK, color, keepAlive), ms, TimeUnit.MILLISECONDS);
                 }
+                case "/hold" -> held.add(() -> ctx.executor().execute(
+                        () -> reply(ctx, HttpResponseStatus.OK, color, keepAlive)));
                 case "/echo" -> {
                     HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                     r.headers().set("X-Color", color);

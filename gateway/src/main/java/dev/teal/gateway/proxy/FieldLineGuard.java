@@ -93,7 +93,10 @@ final class FieldLineGuard {
         }
     }
 
-    /** A field line that starts with whitespace (folded), or whose name ends in whitespace before the colon. */
+    /**
+     * A field line that starts with whitespace (folded), or whose name holds whitespace (before the colon, or inside
+     * the name: Netty would keep the part before the space as the name and drop the rest).
+     */
     private static boolean isFoldedOrSpacedName(ByteBuf in, int start, int lf) {
         byte first = in.getByte(start);
         if (first == ' ' || first == '\t') {
@@ -103,7 +106,6 @@ final class FieldLineGuard {
         if (colon <= start) {
             return false; // no colon, or an empty name: the decoder refuses those itself
         }
-        byte last = in.getByte(colon - 1);
-        return last == ' ' || last == '\t';
+        return in.indexOf(start, colon, (byte) ' ') >= 0 || in.indexOf(start, colon, (byte) '\t') >= 0;
     }
 }

@@ -57,6 +57,8 @@ class AdminApiTest {
         assertThat(refused.statusCode()).isEqualTo(409);
         assertThat(refused.body()).contains("force=true");
         assertThat(f.get("/").body()).isEqualTo("blue\n"); // nothing changed
+        assertThat(f.gateway().metrics().scrape())
+                .contains("teal_cutovers_total{from=\"blue\",result=\"refused\",service=\"shop\",to=\"green\",} 1.0");
         assertThat(f.adminPost("/services/shop/switch?to=green&force=true").statusCode()).isEqualTo(200);
         assertThat(f.get("/").statusCode()).isEqualTo(503); // forced onto a color with no healthy endpoint
     }

@@ -27,8 +27,34 @@ class ConfigParserTest {
         assertThat(shop.hosts()).containsExactly("shop.example.com");
         assertThat(shop.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(shop.colors().get("blue")).containsExactly(HostPort.parse("127.0.0.1:9001"), HostPort.parse("127.0.0.1:9002"));
-        assertThat(c.timeouts()).isEqualTo(Timeouts.DEFAULTS);
-        assertThat(c.limits()).isEqualTo(Limits.DEFAULTS);
+    }
+
+    /** Every default as the README's configuration table documents it (not copied from the code's constants). */
+    @Test
+    void omittedKeysTakeTheDocumentedDefaults() {
+        GatewayConfig c = ConfigParser.parse("""
+                services:
+                  shop:
+                    active: blue
+                    healthCheck: {path: /healthz}
+                    colors:
+                      blue: [127.0.0.1:9001]
+                """);
+        assertThat(c.admin()).isEqualTo(new HostPort("127.0.0.1", 9901));
+        assertThat(c.workers()).isZero();
+        assertThat(c.accessLog()).isFalse();
+        assertThat(c.timeouts()).isEqualTo(new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30),
+                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30)));
+        assertThat(c.limits()).isEqualTo(new Limits(8 * 1024, 64 * 1024, 100, 0));
+        assertThat(c.upstream()).isEqualTo(new UpstreamSettings(0, 3, Duration.ofSeconds(10), 50));
+        assertThat(c.shutdown()).isEqualTo(new ShutdownSettings(Duration.ZERO, Duration.ofSeconds(30)));
+        assertThat(c.trustedProxies()).isEmpty();
+        ServiceConfig shop = c.services().get("shop");
+        assertThat(shop.hosts()).isEmpty();
+        assertThat(shop.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(shop.maxBodySize()).isZero();
+        assertThat(shop.maxInflight()).isZero();
+        assertThat(shop.healthCheck()).isEqualTo(new HealthCheck("/healthz", Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 1));
     }
 
     @Test

@@ -3,15 +3,21 @@ package dev.teal.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.teal.gateway.testing.GatewayFixture;
 import dev.teal.gateway.testing.RawClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class ConfigReloadTest {
     private static final String TEMPLATE = """
@@ -76,6 +82,32 @@ class ConfigReloadTest {
         Files.writeString(file, f.yaml(TEMPLATE.formatted("green", "${blue}")));
         watcher.check();
         assertThat(f.get("/").body()).isEqualTo("green\n");
+    }
+
+    /** The README's example: one log line, naming the file and the reason, no stack trace; nothing else changes. */
+    @Test
+    void invalidFileOnReloadIsReportedInOneLogLineNamingThePathAndTheReason() throws Exception {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        String test = Thread.currentThread().getName();
+        try {
+            Files.writeString(file, f.yaml(TEMPLATE.formatted("green", "${blue}, 127.0.0.1:x")));
+            watcher.check(); // on this thread, as the watch thread would
+        } finally {
+            root.detachAppender(logs);
+        }
+        List<ILoggingEvent> lines = logs.list.stream().filter(e -> e.getThreadName().equals(test)).toList();
+        assertThat(lines).as("log lines of the reload").singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.ERROR);
+            assertThat(e.getThrowableProxy()).as("no stack trace").isNull();
+            String kv = e.getKeyValuePairs().toString();
+            assertThat(kv).contains(file.toString(), "services.shop.colors.blue[1]: '127.0.0.1:x' has no numeric port");
+            assertThat(e.getFormattedMessage()).doesNotContain("\n");
+        });
+        assertThat(f.get("/").body()).as("the running state is kept: still blue").isEqualTo("blue\n");
+        assertThat(f.gateway().metrics().scrape()).contains("teal_config_reloads_total{result=\"rejected\",} 1.0");
     }
 
     @Test

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -210,10 +209,10 @@ class ClusterGatewayTest {
     }
 
     private KubernetesClient unreachableClient() throws Exception {
-        int dead;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            dead = s.getLocalPort();
-        }
+        java.net.Socket held = new java.net.Socket(); // bound, never listening: the port stays ours and refuses
+        held.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+        closeLater.add(held);
+        int dead = held.getLocalPort();
         KubernetesClient k = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
                 .withMasterUrl("http://127.0.0.1:" + dead).withNamespace(NS).withRequestTimeout(1000)
                 .withConnectionTimeout(500).build()).build();

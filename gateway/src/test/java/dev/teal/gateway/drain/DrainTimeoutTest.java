@@ -17,11 +17,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class DrainTimeoutTest {
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMillis(1500);
     private GatewayFixture f;
 
     @BeforeEach
     void start() throws Exception {
-        f = GatewayFixture.blueGreen("drainTimeout: 700ms");
+        f = GatewayFixture.blueGreen("drainTimeout: " + DRAIN_TIMEOUT.toMillis() + "ms");
     }
 
     @AfterEach
@@ -31,9 +32,9 @@ class DrainTimeoutTest {
 
     @Test
     void drainTimeoutClosesWhatIsLeftAndCountsIt() throws Exception {
-        var slow = f.http().sendAsync(HttpRequest.newBuilder(f.url("/slow?ms=20000")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        await().atMost(Duration.ofSeconds(5)).until(() -> f.backend("blue").openConnections() == 1);
+        // held by the backend until the test releases it: still in flight when the drain timeout comes
+        var slow = f.http().sendAsync(HttpRequest.newBuilder(f.url("/hold")).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> f.backend("blue").heldRequests() == 1);
         f.switchTo("shop", "green");
         String status = await().atMost(Duration.ofSeconds(5)).until(() -> f.adminGet("/status").body(),
                 s -> s.contains("\"result\":\"drain_timeout\""));
@@ -43,6 +44,7 @@ class DrainTimeoutTest {
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.body()).doesNotContain("Exception", "127.0.0.1");
         await().atMost(Duration.ofSeconds(5)).until(() -> f.backend("blue").openConnections() == 0);
+        f.backend("blue").releaseHeld(); // its answer now goes nowhere
         assertThat(f.gateway().metrics().scrape())
                 .contains("teal_cutovers_total{from=\"blue\",result=\"drain_timeout\",service=\"shop\",to=\"green\",} 1.0");
     }
@@ -50,7 +52,8 @@ class DrainTimeoutTest {
     @Test
     void webSocketStaysOnItsColorUntilTheDrainTimeoutClosesIt() throws Exception {
         LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
-        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        CompletableFuture<String> closed = new CompletableFuture<>(); // how the client saw the end
+        java.util.concurrent.atomic.AtomicLong closedAt = new java.util.concurrent.atomic.AtomicLong();
         WebSocket.Listener listener = new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
@@ -61,13 +64,15 @@ class DrainTimeoutTest {
 
             @Override
             public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-                closed.complete(statusCode);
+                closedAt.compareAndSet(0, System.nanoTime());
+                closed.complete("close " + statusCode);
                 return null;
             }
 
             @Override
             public void onError(WebSocket ws, Throwable error) {
-                closed.complete(-1);
+                closedAt.compareAndSet(0, System.nanoTime());
+                closed.complete("error " + error.getClass().getSimpleName());
             }
         };
         WebSocket ws = f.http().newWebSocketBuilder()
@@ -76,13 +81,19 @@ class DrainTimeoutTest {
         ws.sendText("one", true).get(5, TimeUnit.SECONDS);
         assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("blue:one");
 
-        f.switchTo("shop", "green");
+        long switchSent = System.nanoTime();
+        assertThat(f.switchTo("shop", "green").statusCode()).isEqualTo(200);
         assertThat(f.get("/").body()).isEqualTo("green\n");
         ws.sendText("two", true).get(5, TimeUnit.SECONDS);
         assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("blue:two"); // still on the color it started on
 
-        // the drain timeout (700 ms) closes the upgraded connection and counts it
-        assertThat(closed.get(10, TimeUnit.SECONDS)).isNotNull();
+        assertThat(closed).as("open until the drain timeout").isNotDone();
+
+        // the drain timeout closes the upgraded connection (no close frame from blue: the gateway cuts it) and counts it
+        String end = closed.get(10, TimeUnit.SECONDS);
+        long closedAfter = closedAt.get() - switchSent;
+        assertThat(end).as("ended by the gateway, not by a close handshake with blue").isIn("close 1006", "error IOException");
+        assertThat(Duration.ofNanos(closedAfter)).as("not before the drain timeout").isGreaterThanOrEqualTo(DRAIN_TIMEOUT);
         String status = await().atMost(Duration.ofSeconds(5)).until(() -> f.adminGet("/status").body(),
                 s -> s.contains("\"result\":\"drain_timeout\""));
         assertThat(status).contains("\"closed\":1");

@@ -33,8 +33,8 @@ public final class CorpusRunner {
     private final Duration settle;
 
     /**
-     * @param settle how long the backend must stay untouched for "not forwarded", and how long an open connection is
-     *               watched for a close
+     * @param settle how long, after the proxy answered or closed, a late upstream connection is waited for when none
+     *               was opened, and how long an open client connection is watched for a close
      */
     public CorpusRunner(int proxyPort, CountingBackend backend, Duration settle) {
         this.proxyPort = proxyPort;
@@ -44,13 +44,13 @@ public final class CorpusRunner {
 
     public Outcome run(Corpus.Entry e) throws IOException, InterruptedException {
         backend.answerWith(e.kind() == Corpus.Kind.RESPONSE ? e.bytes() : CountingBackend.OK);
-        long before = backend.bytes();
+        int mark = backend.accepted();
         int status = 0;
         boolean closed;
         try (RawClient c = new RawClient(proxyPort)) {
             c.send(e.kind() == Corpus.Kind.RESPONSE ? PLAIN_GET : e.bytes());
             try {
-                status = c.read().status();
+                status = c.read().status(); // the proxy's answer, or its close
             } catch (IOException | RuntimeException noAnswer) {
                 status = 0;
             }
@@ -58,8 +58,16 @@ public final class CorpusRunner {
         } catch (IOException refused) {
             closed = true;
         }
-        // bytes a proxy forwarded may land a little after the client's answer: watch for them a while
-        boolean forwarded = backend.awaitMoreThan(before, settle);
+        // the entry's own upstream connections: those the backend accepted since the mark. A proxy that forwards has
+        // opened one by the time it answers or closes; one that forwards late is still waited for a while.
+        if (backend.acceptedSince(mark).isEmpty()) {
+            backend.awaitConnectionSince(mark, settle);
+        }
+        boolean forwarded = false;
+        for (CountingBackend.Connection upstream : backend.acceptedSince(mark)) {
+            upstream.awaitEnd(Duration.ofSeconds(10)); // every byte it carried is counted before it is read
+            forwarded |= upstream.bytes() > 0;
+        }
         return new Outcome(status, closed, forwarded);
     }
 }

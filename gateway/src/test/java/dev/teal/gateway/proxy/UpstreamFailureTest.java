@@ -24,11 +24,14 @@ class UpstreamFailureTest {
         f.close();
     }
 
-    /** A port on 127.0.0.1 where nothing listens. */
-    private static int deadPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    /**
+     * A port on 127.0.0.1 where nothing listens: a socket bound to it but not listening holds it for the test, so no
+     * other process can take it meanwhile, and a connect to it is refused.
+     */
+    private int deadPort() throws Exception {
+        Socket holder = f.track(new Socket());
+        holder.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return holder.getLocalPort();
     }
 
     /** A raw upstream that answers every connection with what {@code behavior} does. */
@@ -64,6 +67,19 @@ class UpstreamFailureTest {
                 """.formatted(settings, blueEndpoints));
     }
 
+    /** Reads one request head; false at the end of the stream. */
+    private static boolean readsHead(InputStream in) throws Exception {
+        int state = 0;
+        int c;
+        while ((c = in.read()) != -1) {
+            state = (c == '\r' || c == '\n') ? state + 1 : 0;
+            if (state == 4) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void readHead(InputStream in) throws Exception {
         int state = 0;
         int c;
@@ -91,7 +107,9 @@ class UpstreamFailureTest {
         f.backend("blue", "blue");
         startShop("upstream: {ejectAfterFailures: 2, ejectionTime: 30s}", "127.0.0.1:" + deadPort() + ", ${blue}");
         for (int i = 0; i < 30; i++) {
-            f.get("/");
+            var r = f.get("/");
+            assertThat(r.statusCode()).as("a connect failure is retried on the healthy endpoint").isEqualTo(200);
+            assertThat(r.body()).isEqualTo("blue\n");
         }
         assertThat(f.adminGet("/status").body()).contains("\"ejected\":true");
     }
@@ -147,10 +165,12 @@ class UpstreamFailureTest {
     }
 
     @Test
-    void upstreamResettingMidResponseClosesTheClientConnection() throws Exception {
+    void upstreamResettingMidResponseClosesTheClientConnectionAndIsNotRetried() throws Exception {
+        AtomicInteger received = new AtomicInteger();
         ServerSocket cut = rawUpstream(s -> {
             try {
                 readHead(s.getInputStream());
+                received.incrementAndGet();
                 OutputStream out = s.getOutputStream();
                 out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
@@ -168,6 +188,63 @@ class UpstreamFailureTest {
             assertThat(r.body().length).isLessThan(1000); // a truncated answer must not look whole:
             assertThat(c.isClosedByPeer(5000)).isTrue(); // the connection is closed, not kept alive
         }
+        // a byte of the response was received: nothing is retried (a retry would come before the client's close)
+        assertThat(received.get()).as("requests the backend received").isEqualTo(1);
+        assertThat(f.gateway().metrics().scrape())
+                .containsPattern("teal_upstream_errors_total\\{color=\"blue\",kind=\"reset\",service=\"shop\",} 1.0");
+    }
+
+    /**
+     * A backend that keeps its connections alive answers the first request with an invalid response: the client gets
+     * 502 and that upstream connection is never used again, while a good connection is reused for every later request.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nok",
+            "HTTP/1.1 200 OK\r\nX(A): 1\r\nContent-Length: 2\r\n\r\nok",
+            "HTTP/1.1 200 OK\r\nBad Header: x\r\nContent-Length: 2\r\n\r\nok"})
+    void upstreamConnectionThatSentABadResponseIsNeverReused(String bad) throws Exception {
+        java.util.List<AtomicInteger> perConnection = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<java.util.concurrent.CountDownLatch> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger total = new AtomicInteger();
+        ServerSocket keepAlive = rawUpstream(s -> {
+            AtomicInteger mine = new AtomicInteger();
+            java.util.concurrent.CountDownLatch end = new java.util.concurrent.CountDownLatch(1);
+            synchronized (perConnection) {
+                perConnection.add(mine);
+                ended.add(end);
+            }
+            try (s) {
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream();
+                while (readsHead(in)) {
+                    mine.incrementAndGet();
+                    String answer = total.getAndIncrement() == 0 ? bad
+                            : "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n"; // keep-alive
+                    out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                }
+            } catch (Exception e) {
+                // reset
+            } finally {
+                end.countDown();
+            }
+        });
+        startShop("workers: 1", "127.0.0.1:" + keepAlive.getLocalPort());
+        var first = f.get("/");
+        assertThat(first.statusCode()).isEqualTo(502);
+        assertThat(first.body()).isEqualTo("upstream sent an invalid response\n");
+        for (int i = 0; i < 5; i++) {
+            var r = f.get("/");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("ok\n");
+        }
+        assertThat(ended.get(0).await(5, java.util.concurrent.TimeUnit.SECONDS))
+                .as("the gateway closed the connection that sent the bad response").isTrue();
+        assertThat(perConnection.get(0).get()).as("requests on the bad connection").isEqualTo(1);
+        assertThat(perConnection).as("one more connection, reused for the 5 good requests").hasSize(2);
+        assertThat(perConnection.get(1).get()).isEqualTo(5);
     }
 
     @Test
@@ -235,6 +312,15 @@ class UpstreamFailureTest {
 
     /** Runs {@code fault} while a client of the sibling service sends requests; answers the sibling's statuses. */
     private java.util.List<Integer> whileSiblingIsUsed(java.util.concurrent.Callable<?> fault) throws Exception {
+        return whileSiblingIsUsed(fault, null);
+    }
+
+    /**
+     * The same; with a {@code bound}, a sibling request that takes longer counts as a failure ({@code -status}): for a
+     * fault that makes the gateway wait (a timeout), siblings must not wait with it.
+     */
+    private java.util.List<Integer> whileSiblingIsUsed(java.util.concurrent.Callable<?> fault, Duration bound)
+            throws Exception {
         java.util.List<Integer> statuses = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Thread sibling = new Thread(() -> {
@@ -242,8 +328,8 @@ class UpstreamFailureTest {
                 for (int i = 0; i < 2000 && !stop.get(); i++) {
                     long t0 = System.nanoTime();
                     int status = c.get("/", "api").status();
-                    // a sibling request must not wait on the faulty backend: far below its timeouts
-                    statuses.add(System.nanoTime() - t0 < 250_000_000L ? status : -status);
+                    boolean waited = bound != null && System.nanoTime() - t0 >= bound.toNanos();
+                    statuses.add(waited ? -status : status);
                 }
             } catch (Exception e) {
                 statuses.add(-1);
@@ -311,8 +397,10 @@ class UpstreamFailureTest {
             }
         });
         f.backend("blue", "blue");
+        Duration responseTimeout = Duration.ofMillis(1500);
         startWithHealthySibling("127.0.0.1:" + silent.getLocalPort() + ", ${blue}",
-                "timeouts: {response: 1500ms}\nupstream: {ejectAfterFailures: 2, ejectionTime: 1m}");
+                "timeouts: {response: " + responseTimeout.toMillis() + "ms}\n"
+                        + "upstream: {ejectAfterFailures: 2, ejectionTime: 1m}");
         int[] timeouts = {0};
         var sibling = whileSiblingIsUsed(() -> {
             for (int i = 0; i < 20; i++) {
@@ -321,15 +409,15 @@ class UpstreamFailureTest {
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 if (r.statusCode() == 200) {
                     assertThat(r.body()).isEqualTo("blue\n");
-                    assertThat(ms).as("healthy endpoint of the same color").isLessThan(1500);
+                    assertThat(ms).as("healthy endpoint of the same color").isLessThan(responseTimeout.toMillis());
                 } else {
                     assertThat(r.statusCode()).isEqualTo(504); // sent: not retried, answered at the timeout
-                    assertThat(ms).isGreaterThanOrEqualTo(1400L);
+                    assertThat(ms).isGreaterThanOrEqualTo(responseTimeout.toMillis() - 50);
                     timeouts[0]++;
                 }
             }
             return null;
-        });
+        }, responseTimeout); // a sibling request never waits as long as the timeout the faulty backend causes
         assertThat(timeouts[0]).as("504s before the silent endpoint is ejected").isBetween(0, 2);
         assertThat(f.adminGet("/status").body()).contains("\"ejected\":true");
         assertThat(sibling).isNotEmpty().allMatch(s -> s == 200);

@@ -150,17 +150,35 @@ class SwitchTest {
 
     @Test
     void slowInFlightRequestOnOldColorCompletesAfterSwitch() throws Exception {
-        var slow = f.http().sendAsync(HttpRequest.newBuilder(f.url("/slow?ms=1500")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        await().atMost(Duration.ofSeconds(5)).until(() -> f.gateway().router().current().service("shop")
-                .serving().inflight() == 1);
+        var held = f.http().sendAsync(HttpRequest.newBuilder(f.url("/hold")).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> f.backend("blue").heldRequests() == 1);
         assertThat(f.switchTo("shop", "green").statusCode()).isEqualTo(200);
         assertThat(f.get("/").body()).isEqualTo("green\n");
-        HttpResponse<String> r = slow.get(10, TimeUnit.SECONDS);
+        assertThat(held).as("still in flight on blue after the switch").isNotDone();
+        assertThat(f.adminGet("/status").body()).contains("\"drain\":{");
+        f.backend("blue").releaseHeld();
+        HttpResponse<String> r = held.get(10, TimeUnit.SECONDS);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("blue\n");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(f.adminGet("/status").body()).contains("\"result\":\"drained\"", "\"drain\":null"));
+        assertThat(f.gateway().metrics().scrape())
+                .contains("teal_cutovers_total{from=\"blue\",result=\"drained\",service=\"shop\",to=\"green\",} 1.0");
+    }
+
+    /** Switching back while the old color still drains ends that drain as superseded, and it is counted so. */
+    @Test
+    void switchingBackWhileTheOldColorDrainsCountsTheDrainAsSuperseded() throws Exception {
+        var held = f.http().sendAsync(HttpRequest.newBuilder(f.url("/hold")).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> f.backend("blue").heldRequests() == 1);
+        assertThat(f.switchTo("shop", "green").statusCode()).isEqualTo(200);
+        assertThat(f.switchTo("shop", "blue").statusCode()).isEqualTo(200);
+        assertThat(held).isNotDone();
+        assertThat(f.gateway().metrics().scrape())
+                .contains("teal_cutovers_total{from=\"blue\",result=\"superseded\",service=\"shop\",to=\"green\",} 1.0");
+        f.backend("blue").releaseHeld();
+        assertThat(held.get(10, TimeUnit.SECONDS).body()).isEqualTo("blue\n");
+        assertThat(f.get("/").body()).isEqualTo("blue\n");
     }
 
     @Test
@@ -176,12 +194,14 @@ class SwitchTest {
 
     @Test
     void busyOldConnectionClosesWhenItsRequestEnds() throws Exception {
-        var slow = f.http().sendAsync(HttpRequest.newBuilder(f.url("/slow?ms=800")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        await().atMost(Duration.ofSeconds(5)).until(() -> f.backend("blue").openConnections() == 1);
+        var held = f.http().sendAsync(HttpRequest.newBuilder(f.url("/hold")).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> f.backend("blue").heldRequests() == 1);
+        assertThat(f.backend("blue").openConnections()).isEqualTo(1);
         f.switchTo("shop", "green");
-        assertThat(f.backend("blue").openConnections()).isEqualTo(1); // busy: kept until its answer
-        assertThat(slow.get(10, TimeUnit.SECONDS).body()).isEqualTo("blue\n");
+        assertThat(f.get("/").body()).isEqualTo("green\n");
+        assertThat(f.backend("blue").openConnections()).as("busy: kept until its answer").isEqualTo(1);
+        f.backend("blue").releaseHeld();
+        assertThat(held.get(10, TimeUnit.SECONDS).body()).isEqualTo("blue\n");
         await().atMost(Duration.ofSeconds(5)).until(() -> f.backend("blue").openConnections() == 0);
     }
 }

@@ -44,9 +44,11 @@ public final class LeakGuard implements LauncherSessionListener, AfterAllCallbac
 
     @Override
     public void afterAll(ExtensionContext context) {
-        // leaks are found when a leaked buffer is collected and a later allocation polls the detector's queue
+        // A leak is reported when a leaked buffer has been collected and a later allocation polls the detector's
+        // queue. Force that here, at the end of the class whose buffers they were: collect until a sentinel object is
+        // seen collected (reference processing has run), then allocate so every detector polls its queue.
         for (int i = 0; i < 3; i++) {
-            System.gc();
+            collectGarbage();
             for (int k = 0; k < 200; k++) {
                 ByteBuf b = ByteBufAllocator.DEFAULT.directBuffer(64);
                 b.release();
@@ -54,13 +56,31 @@ public final class LeakGuard implements LauncherSessionListener, AfterAllCallbac
                 h.release();
             }
         }
+        String testClass = context.getRequiredTestClass().getName();
         synchronized (LeakGuard.class) {
             if (!LEAKS.isEmpty()) {
                 String first = LEAKS.get(0);
                 int n = LEAKS.size();
                 LEAKS.clear();
-                throw new AssertionError(n + " Netty buffer leak(s) reported; first: " + first);
+                // the access records name the code that touched the buffer; say which test class they point at
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("dev\\.teal\\.[\\w.]+Test").matcher(first);
+                String named = m.find() ? m.group() : testClass;
+                throw new AssertionError(n + " Netty buffer leak(s) reported at the end of " + testClass
+                        + (named.equals(testClass) ? "" : " (the records point at " + named + ")") + "; first: " + first);
             }
+        }
+    }
+
+    private static void collectGarbage() {
+        java.lang.ref.ReferenceQueue<Object> queue = new java.lang.ref.ReferenceQueue<>();
+        java.lang.ref.WeakReference<Object> sentinel = new java.lang.ref.WeakReference<>(new Object(), queue);
+        for (int i = 0; i < 10 && !sentinel.refersTo(null); i++) {
+            System.gc();
+        }
+        try {
+            queue.remove(1000); // enqueued by the reference handler with the other references of that collection
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
