@@ -60,7 +60,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewayConfig config) {
         this.config = config;
         this.transport = Transport.best();
-        this.metrics = new GatewayMetrics();
+        this.metrics = new GatewayMetrics(config.metrics());
         this.workers = transport.newGroup(config.eventLoopThreads(), "teal-io");
         this.control = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "teal-control");
@@ -125,6 +125,9 @@ public final class Gateway implements AutoCloseable {
         if (!prev.listen().equals(next.listen()) || !prev.admin().equals(next.admin())
                 || prev.workers() != next.workers()) {
             LOG.atWarn().log("listen, admin and workers take effect only after a restart; kept as they are");
+        }
+        if (!prev.metrics().equals(next.metrics())) {
+            LOG.atWarn().log("metrics settings take effect only after a restart; kept as they are");
         }
         router.apply(prev, next);
         proxy.update(ProxySettings.of(next));

@@ -15,10 +15,12 @@ import java.util.Objects;
  * @param accessLog       one log line per request (service, color, endpoint, status, duration)
  * @param trustedProxies  CIDRs whose {@code X-Forwarded-*} headers are kept and appended to; from anyone else they
  *                        are replaced
+ * @param metrics         optional {@code /metrics} series (per endpoint, fine latency buckets); read at start
  */
 public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolean accessLog, Timeouts timeouts,
                             Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
-                            List<Cidr> trustedProxies, Map<String, ServiceConfig> services) {
+                            List<Cidr> trustedProxies, Map<String, ServiceConfig> services,
+                            MetricsSettings metrics) {
 
     public GatewayConfig {
         Objects.requireNonNull(listen, "listen");
@@ -27,6 +29,7 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(shutdown, "shutdown");
+        Objects.requireNonNull(metrics, "metrics");
         trustedProxies = List.copyOf(trustedProxies);
         if (workers < 0 || workers > 256) {
             throw new ConfigException("workers must be within 0..256 (0 = one per core)");
@@ -53,10 +56,18 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
         }
     }
 
+    /** With the default {@link MetricsSettings}. */
+    public GatewayConfig(HostPort listen, HostPort admin, int workers, boolean accessLog, Timeouts timeouts,
+                         Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
+                         List<Cidr> trustedProxies, Map<String, ServiceConfig> services) {
+        this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
+                MetricsSettings.DEFAULTS);
+    }
+
     /** The same settings with other services (Kubernetes mode swaps services only). */
     public GatewayConfig withServices(Map<String, ServiceConfig> newServices) {
         return new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown,
-                trustedProxies, newServices);
+                trustedProxies, newServices, metrics);
     }
 
     /** The effective number of event-loop threads. */
