@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,6 +47,7 @@ public final class ClusterDiscovery implements AutoCloseable {
     private final String publishName;
     private final Consumer<ServiceMapBuilder.Result> onChange;
     private final ServiceMapBuilder builder;
+    private final DiscoveryMeters meters;
     private final ExecutorService executor;
     private final AtomicBoolean rebuildQueued = new AtomicBoolean();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
@@ -62,6 +65,13 @@ public final class ClusterDiscovery implements AutoCloseable {
      */
     public ClusterDiscovery(KubernetesClient client, String namespace, String ingressClass, String publishService,
                             Consumer<ServiceMapBuilder.Result> onChange) {
+        this(client, namespace, ingressClass, publishService, onChange, new SimpleMeterRegistry());
+    }
+
+    /** As above, with the {@code teal_discovery_*} meters in {@code registry}. */
+    public ClusterDiscovery(KubernetesClient client, String namespace, String ingressClass, String publishService,
+                            Consumer<ServiceMapBuilder.Result> onChange, MeterRegistry registry) {
+        this.meters = new DiscoveryMeters(registry);
         this.client = client;
         this.ingressClass = ingressClass;
         this.onChange = onChange;
@@ -144,12 +154,23 @@ public final class ClusterDiscovery implements AutoCloseable {
     }
 
     private void changed() {
+        meters.changeQueued();
         if (!closed && rebuildQueued.compareAndSet(false, true)) {
             try {
-                executor.execute(this::rebuild);
+                executor.execute(this::measuredRebuild);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 rebuildQueued.set(false);
             }
+        }
+    }
+
+    /** The one hook of the {@code teal_discovery_*} meters: queue delay before, apply time after. */
+    private void measuredRebuild() {
+        long started = meters.applyStarted();
+        try {
+            rebuild();
+        } finally {
+            meters.applyEnded(started);
         }
     }
 

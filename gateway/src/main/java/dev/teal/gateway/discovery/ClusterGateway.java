@@ -71,7 +71,7 @@ public final class ClusterGateway implements AutoCloseable {
         ClusterDiscovery discovery;
         try {
             discovery = new ClusterDiscovery(client, settings.namespace(), settings.ingressClass(),
-                    settings.publishService(), r -> self[0].apply(r));
+                    settings.publishService(), r -> self[0].apply(r), gateway.metrics().registry());
         } catch (RuntimeException e) {
             gateway.close();
             throw e;
