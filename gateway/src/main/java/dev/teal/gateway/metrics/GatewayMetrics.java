@@ -79,6 +79,10 @@ public final class GatewayMetrics implements AutoCloseable {
         if (alloc instanceof ByteBufAllocatorMetricProvider provider) {
             new NettyAllocatorMetrics(provider).bindTo(registry);
         }
+        // request timers and error counters are registered at their first use, on an event loop: load and link
+        // their classes now, so that first request of a service does not pay for it
+        registry.remove(requestTimer("warm-up", "warm-up", "2xx"));
+        registry.remove(upstreamError("warm-up", "warm-up", "connect"));
         reloadsApplied = Counter.builder(TealMeters.CONFIG_RELOADS).description(TealMeters.CONFIG_RELOADS_HELP)
                 .tag("result", "applied").register(registry);
         reloadsRejected = Counter.builder(TealMeters.CONFIG_RELOADS).description(TealMeters.CONFIG_RELOADS_HELP)
