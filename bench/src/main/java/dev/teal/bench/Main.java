@@ -14,6 +14,8 @@ import dev.teal.bench.scenario.CutoverScenario;
 import dev.teal.bench.scenario.DrainResult;
 import dev.teal.bench.scenario.DrainScenario;
 import dev.teal.bench.scenario.RunContext;
+import dev.teal.bench.scenario.ScaleResult;
+import dev.teal.bench.scenario.ScaleScenario;
 import dev.teal.bench.target.TealTarget;
 import dev.teal.bench.target.Targets;
 import java.nio.file.Path;
@@ -34,7 +36,7 @@ public final class Main {
                    java -jar bench/target/teal-bench.jar report DIR      (regenerate DIR/report.html from DIR/*.json)
                    java -jar bench/target/teal-bench.jar corpus [--out FILE.md]
                                                          (hardening corpus against Teal, nginx and HAProxy)
-            scenarios: compare, cutover, drain, connections, all
+            scenarios: compare, cutover, drain, connections, all (these four), scale
             options:
               --quick               a few seconds per scenario (what CI runs)
               --out DIR             output directory (default bench/results/<timestamp>)
@@ -44,6 +46,8 @@ public final class Main {
               --rate N              cutover: requests/s (default full: half of teal's measured maximum)
               --switches N          cutover: number of switches
               --connections N       connections: idle connections
+              --sizes N,N,...       scale: numbers of services (default 100,1000)
+              --changes N           scale: EndpointSlice changes timed per size (default 20)
             needs nginx, HAProxy and wrk: apt-get install nginx haproxy wrk
             """;
 
@@ -112,6 +116,14 @@ public final class Main {
                     Results.write(out, s, r);
                     yield Tables.cutover(r);
                 }
+                case "scale" -> {
+                    ScaleScenario.Options d = ScaleScenario.Options.of(o.quick);
+                    ScaleResult r = ScaleScenario.run(ctx, new ScaleScenario.Options(
+                            o.sizes != null ? o.sizes : d.sizes(), o.changes != null ? o.changes : d.changes(),
+                            d.routedTimeout()));
+                    Results.write(out, s, r);
+                    yield Tables.scale(r);
+                }
                 case "drain" -> {
                     DrainResult r = DrainScenario.run(ctx, DrainScenario.Options.of(o.quick));
                     Results.write(out, s, r);
@@ -142,6 +154,8 @@ public final class Main {
         Integer rate;
         Integer switches;
         Integer connections;
+        List<Integer> sizes;
+        Integer changes;
         final List<String> positional = new ArrayList<>();
 
         static Options parse(String[] args) {
@@ -164,6 +178,9 @@ public final class Main {
                     case "--rate" -> o.rate = positiveInt(value(args, ++i, a), a);
                     case "--switches" -> o.switches = positiveInt(value(args, ++i, a), a);
                     case "--connections" -> o.connections = positiveInt(value(args, ++i, a), a);
+                    case "--sizes" -> o.sizes = java.util.Arrays.stream(value(args, ++i, a).split(","))
+                            .map(v -> positiveInt(v.trim(), a)).toList();
+                    case "--changes" -> o.changes = positiveInt(value(args, ++i, a), a);
                     default -> {
                         if (a.startsWith("--")) {
                             throw new IllegalArgumentException("unknown option " + a);

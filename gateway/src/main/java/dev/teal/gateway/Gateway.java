@@ -66,7 +66,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewayConfig config) {
         this.config = config;
         this.transport = Transport.best();
-        this.metrics = new GatewayMetrics();
+        this.metrics = new GatewayMetrics(config.metrics());
         this.workers = transport.newGroup(config.eventLoopThreads(), "teal-io");
         this.control = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "teal-control");
@@ -161,6 +161,9 @@ public final class Gateway implements AutoCloseable {
             LOG.atWarn().addKeyValue("key", key).addKeyValue("running", running)
                     .log("this key takes effect only after a restart; kept as it is");
             notes.add(key + " changed; it takes effect only after a restart (running: " + running + ")");
+        }
+        if (!prev.metrics().equals(next.metrics())) {
+            LOG.atWarn().log("metrics settings take effect only after a restart; kept as they are");
         }
         router.apply(prev, next);
         proxy.update(ProxySettings.of(next));

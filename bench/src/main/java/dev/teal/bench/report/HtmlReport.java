@@ -4,6 +4,7 @@ import dev.teal.bench.scenario.CompareResult;
 import dev.teal.bench.scenario.ConnectionsResult;
 import dev.teal.bench.scenario.CutoverResult;
 import dev.teal.bench.scenario.DrainResult;
+import dev.teal.bench.scenario.ScaleResult;
 import dev.teal.bench.scenario.RunInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,6 +54,13 @@ public final class HtmlReport {
             info = info == null ? connections.info() : info;
             body.append("<h2>connections</h2>\n").append(table(Tables.connections(connections)))
                     .append(img(Charts.connections(connections, dir)));
+        }
+        ScaleResult scale = Results.read(dir, "scale", ScaleResult.class);
+        if (scale != null) {
+            info = info == null ? scale.info() : info;
+            body.append("<h2>scale</h2>\n<p>One gateway in cluster mode against the fabric8 mock API server: N front "
+                    + "Services, Ingresses and EndpointSlices. A slice change is a PUT, timed to the first request the "
+                    + "new endpoint answers.</p>\n").append(table(Tables.scale(scale)));
         }
         StringBuilder html = new StringBuilder("""
                 <!doctype html>

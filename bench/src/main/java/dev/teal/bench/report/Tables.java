@@ -4,6 +4,7 @@ import dev.teal.bench.scenario.CompareResult;
 import dev.teal.bench.scenario.ConnectionsResult;
 import dev.teal.bench.scenario.CutoverResult;
 import dev.teal.bench.scenario.DrainResult;
+import dev.teal.bench.scenario.ScaleResult;
 import java.util.Locale;
 
 /** Markdown tables of the results: printed after a run, pasted into the README. */
@@ -71,6 +72,27 @@ public final class Tables {
                 """, t.rate(), t.seconds(), r.baselineRssMiB(), mib(r.baselineHeapMiB()), r.opened(), r.stillOpen(),
                 r.rssMiB(), mib(r.heapMiB()), r.rssKiBPerConnection(), micros(t.p50Us()), micros(t.p99Us()),
                 micros(t.maxUs()), t.errors() + r.failed());
+    }
+
+    public static String scale(ScaleResult r) {
+        StringBuilder b = new StringBuilder("""
+                | services | start → all hosts routed | one EndpointSlice change takes effect (median / max, n) | gateway RSS / heap | `/metrics` | `/status` | `/status?service=` | rebuilds (mean time) for changes |
+                |---:|---:|---:|---:|---:|---:|---:|---:|
+                """);
+        for (ScaleResult.Size s : r.sizes()) {
+            b.append(String.format(Locale.ROOT,
+                    "| %,d | %.1f s (%,d/%,d) | %d / %d ms (%d of %d) | %.0f / %.0f MiB | %s | %s | %s | %,d (%.1f ms) for %,d |%n",
+                    s.services(), s.startToRoutedMs() / 1000.0, s.routed(), s.services(), s.changeMedianMs(),
+                    s.changeMaxMs(), s.changesApplied(), s.changeDelaysMs().size(), s.rssMiB(), s.heapMiB(),
+                    bytes(s.metricsBytes()), bytes(s.statusBytes()), bytes(s.statusOneServiceBytes()), s.applies(),
+                    s.meanApplyMs(), s.changesSeen()));
+        }
+        return b.toString();
+    }
+
+    private static String bytes(long n) {
+        return n >= 1 << 20 ? String.format(Locale.ROOT, "%.2f MB", n / 1e6)
+                : n >= 1000 ? String.format(Locale.ROOT, "%.0f KB", n / 1e3) : n + " B";
     }
 
     static String micros(long us) {

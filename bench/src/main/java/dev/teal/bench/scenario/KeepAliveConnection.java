@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /**
  * One blocking HTTP/1.1 keep-alive connection whose identity the caller controls (java.net.http pools connections
- * where a test cannot see them). For the few requests of {@code drain}.
+ * where a test cannot see them). For the few requests of {@code drain} and the probes of {@code scale}.
  */
 final class KeepAliveConnection implements AutoCloseable {
     /** Status and {@code X-Color} of one answer. */
@@ -34,7 +34,12 @@ final class KeepAliveConnection implements AutoCloseable {
     }
 
     Answer get(String path) throws IOException {
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        return get(path, host);
+    }
+
+    /** With another {@code Host} header (the gateway routes by it). */
+    Answer get(String path, String hostHeader) throws IOException {
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         String statusLine = line();
         int status = Integer.parseInt(statusLine.split(" ")[1]);

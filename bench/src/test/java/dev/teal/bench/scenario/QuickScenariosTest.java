@@ -38,6 +38,23 @@ class QuickScenariosTest {
     }
 
     @Test
+    void scaleRoutesEveryServiceAndSeesEverySliceChange() throws Exception {
+        ScaleScenario.Options opt = ScaleScenario.Options.of(true);
+        ScaleResult r = roundTrip("scale", ScaleScenario.run(context(List.of("teal")), opt), ScaleResult.class);
+
+        assertThat(r.sizes()).singleElement().satisfies(s -> {
+            assertThat(s.routed()).isEqualTo(s.services());
+            assertThat(s.changeDelaysMs()).hasSize(opt.changes()).allMatch(d -> d >= 0);
+            assertThat(s.changesApplied()).isEqualTo(opt.changes());
+            assertThat(s.changeMaxMs()).isGreaterThanOrEqualTo(s.changeMedianMs());
+            assertThat(s.statusOneServiceBytes()).isPositive().isLessThan(s.statusBytes());
+            assertThat(s.applies()).as("teal_discovery_apply_seconds_count").isPositive();
+            assertThat(s.changesSeen()).as("at least the 3 N objects and the changes")
+                    .isGreaterThanOrEqualTo(3L * s.services() + opt.changes());
+        });
+    }
+
+    @Test
     void compareMeasuresEveryTargetInEveryRound() throws Exception {
         CompareResult r = roundTrip("compare",
                 CompareScenario.run(context(Targets.ALL), CompareScenario.Options.of(true)), CompareResult.class);

@@ -32,8 +32,10 @@ public record Confirmation(int replicas, int serving, int confirmed, String mess
                     + (drainTimeoutPassed && answers.stream().anyMatch(a -> a.draining() != null)
                     ? " (drain timeout passed)" : "");
         } else {
+            // unreachable replicas first: among hundreds, a dead or slow one is what the reader must see
             String waiting = answers.stream()
                     .filter(a -> !(drainTimeoutPassed ? a.serves(target) : a.servesAndDrained(target)))
+                    .sorted(java.util.Comparator.comparing(ReplicaAnswer::reachable))
                     .limit(3).map(ReplicaAnswer::describe).collect(Collectors.joining("; "));
             long more = answers.size() - confirmed - Math.min(3, answers.size() - confirmed);
             message = serving + "/" + answers.size() + " gateway replicas serve " + target + ", " + confirmed + "/"

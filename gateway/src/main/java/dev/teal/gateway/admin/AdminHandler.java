@@ -95,8 +95,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return r;
             }
             case "/status":
-                return get ? json(HttpResponseStatus.OK,
-                        StatusView.of(router.current(), ready.getAsBoolean(), mode, statusExtras)) : notAllowed();
+                if (!get) {
+                    return notAllowed();
+                }
+                return params.containsKey("service") ? oneService(params.get("service"))
+                        : json(HttpResponseStatus.OK,
+                        StatusView.of(router.current(), ready.getAsBoolean(), mode, statusExtras));
             case "/version":
                 return get ? json(HttpResponseStatus.OK, OperatorViews.version()) : notAllowed();
             case "/config":
@@ -121,6 +125,18 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return switchResponse(router.switchTo(name, to.get(0), force));
         }
         return json(HttpResponseStatus.NOT_FOUND, error("no such admin path"));
+    }
+
+    /** {@code GET /status?service=NAME}: one service's part of the document (404 for a service not routed). */
+    private FullHttpResponse oneService(List<String> names) {
+        if (names.size() != 1 || names.get(0).isEmpty()) {
+            return json(HttpResponseStatus.BAD_REQUEST, error("give one service: ?service=NAME"
+                    + ("kubernetes".equals(mode) ? " (NAME.NAMESPACE in Kubernetes mode)" : "")));
+        }
+        String name = names.get(0);
+        ObjectNode one = StatusView.one(router.current(), name, ready.getAsBoolean(), mode, statusExtras);
+        return one == null ? json(HttpResponseStatus.NOT_FOUND, error("unknown service '" + name + "'"))
+                : json(HttpResponseStatus.OK, one);
     }
 
     private FullHttpResponse switchResponse(SwitchOutcome outcome) {

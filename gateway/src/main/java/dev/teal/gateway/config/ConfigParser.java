@@ -21,7 +21,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class ConfigParser {
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
     private static final Set<String> TOP = Set.of("listen", "admin", "workers", "accessLog", "timeouts", "limits",
-            "upstream", "shutdown", "trustedProxies", "services", "routes");
+            "upstream", "shutdown", "trustedProxies", "services", "routes", "metrics");
     private static final Set<String> ROUTE = Set.of("host", "path", "pathType", "service");
     private static final Set<String> SERVICE = Set.of("hosts", "active", "drainTimeout", "maxBodySize", "maxInflight",
             "healthCheck", "colors");
@@ -104,6 +104,15 @@ public final class ConfigParser {
         List<Cidr> trusted = root.optional("trustedProxies")
                 .map(t -> t.list(n -> n.build(() -> Cidr.parse(n.string())))).orElse(List.of());
 
+        MetricsSettings m = MetricsSettings.DEFAULTS;
+        MetricsSettings metrics = root.optional("metrics").map(t -> {
+            t.requireObject(Set.of("endpointSeries", "connectionSeries", "fineLatencyBuckets"));
+            return t.build(() -> new MetricsSettings(
+                    t.optional("endpointSeries").map(Node::bool).orElse(m.endpointSeries()),
+                    t.optional("connectionSeries").map(Node::bool).orElse(m.connectionSeries()),
+                    t.optional("fineLatencyBuckets").map(Node::bool).orElse(m.fineLatencyBuckets())));
+        }).orElse(m);
+
         // optional: a settings-only file is what Kubernetes mode reads (services come from the cluster)
         Map<String, ServiceConfig> services = new LinkedHashMap<>();
         java.util.Optional<Node> servicesNode = root.optional("services");
@@ -123,7 +132,7 @@ public final class ConfigParser {
         }
         Routes routes = root.build(() -> Routes.of(services, explicit));
         return root.build(() -> new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream,
-                shutdown, trusted, services, routes));
+                shutdown, trusted, services, routes, metrics));
     }
 
     /**

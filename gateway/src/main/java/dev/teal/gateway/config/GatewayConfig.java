@@ -14,10 +14,12 @@ import java.util.Objects;
  * @param trustedProxies  CIDRs whose {@code X-Forwarded-*} headers are kept and appended to; from anyone else they
  *                        are replaced
  * @param routes          host and path rules to services, and the default service
+ * @param metrics         optional {@code /metrics} series (per endpoint, fine latency buckets); read at start
  */
 public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolean accessLog, Timeouts timeouts,
                             Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
-                            List<Cidr> trustedProxies, Map<String, ServiceConfig> services, Routes routes) {
+                            List<Cidr> trustedProxies, Map<String, ServiceConfig> services, Routes routes,
+                            MetricsSettings metrics) {
 
     public GatewayConfig {
         Objects.requireNonNull(listen, "listen");
@@ -26,6 +28,7 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(shutdown, "shutdown");
+        Objects.requireNonNull(metrics, "metrics");
         trustedProxies = List.copyOf(trustedProxies);
         if (workers < 0 || workers > 256) {
             throw new ConfigException("workers must be within 0..256 (0 = one per core)");
@@ -45,24 +48,40 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
         }
     }
 
-    /** Routes from the services' {@code hosts} only (see {@link Routes#of}). */
+    /** Routes from the services' {@code hosts} only (see {@link Routes#of}), the default {@link MetricsSettings}. */
     public GatewayConfig(HostPort listen, HostPort admin, int workers, boolean accessLog, Timeouts timeouts,
                          Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
                          List<Cidr> trustedProxies, Map<String, ServiceConfig> services) {
         this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
-                Routes.of(services, List.of()));
+                Routes.of(services, List.of()), MetricsSettings.DEFAULTS);
+    }
+
+    /** With explicit routes and the default {@link MetricsSettings}. */
+    public GatewayConfig(HostPort listen, HostPort admin, int workers, boolean accessLog, Timeouts timeouts,
+                         Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
+                         List<Cidr> trustedProxies, Map<String, ServiceConfig> services, Routes routes) {
+        this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
+                routes, MetricsSettings.DEFAULTS);
+    }
+
+    /** Routes from the services' {@code hosts} only, with the given {@link MetricsSettings}. */
+    public GatewayConfig(HostPort listen, HostPort admin, int workers, boolean accessLog, Timeouts timeouts,
+                         Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
+                         List<Cidr> trustedProxies, Map<String, ServiceConfig> services, MetricsSettings metrics) {
+        this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
+                Routes.of(services, List.of()), metrics);
     }
 
     /** The same settings with other services (Kubernetes mode swaps services only). */
     public GatewayConfig withServices(Map<String, ServiceConfig> newServices) {
         return new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown,
-                trustedProxies, newServices);
+                trustedProxies, newServices, Routes.of(newServices, List.of()), metrics);
     }
 
     /** The same settings with other services and routes (Kubernetes mode). */
     public GatewayConfig withRouting(Map<String, ServiceConfig> newServices, Routes newRoutes) {
         return new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown,
-                trustedProxies, newServices, newRoutes);
+                trustedProxies, newServices, newRoutes, metrics);
     }
 
     /** The effective number of event-loop threads. */

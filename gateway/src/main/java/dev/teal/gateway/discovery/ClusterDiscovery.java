@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Instant;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -54,6 +56,7 @@ public final class ClusterDiscovery implements AutoCloseable {
     private final String publishName;
     private final Consumer<ServiceMapBuilder.Result> onChange;
     private final ServiceMapBuilder builder;
+    private final DiscoveryMeters meters;
     private final ExecutorService executor;
     private final AtomicBoolean rebuildQueued = new AtomicBoolean();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
@@ -74,6 +77,13 @@ public final class ClusterDiscovery implements AutoCloseable {
      */
     public ClusterDiscovery(KubernetesClient client, String namespace, String ingressClass, String publishService,
                             Consumer<ServiceMapBuilder.Result> onChange) {
+        this(client, namespace, ingressClass, publishService, onChange, new SimpleMeterRegistry());
+    }
+
+    /** As above, with the {@code teal_discovery_*} meters in {@code registry}. */
+    public ClusterDiscovery(KubernetesClient client, String namespace, String ingressClass, String publishService,
+                            Consumer<ServiceMapBuilder.Result> onChange, MeterRegistry registry) {
+        this.meters = new DiscoveryMeters(registry);
         this.client = client;
         this.ingressClass = ingressClass;
         this.onChange = onChange;
@@ -161,12 +171,23 @@ public final class ClusterDiscovery implements AutoCloseable {
     }
 
     private void changed() {
+        meters.changeQueued();
         if (!closed && rebuildQueued.compareAndSet(false, true)) {
             try {
-                executor.execute(this::rebuild);
+                executor.execute(this::measuredRebuild);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 rebuildQueued.set(false);
             }
+        }
+    }
+
+    /** The one hook of the {@code teal_discovery_*} meters: queue delay before, apply time after. */
+    private void measuredRebuild() {
+        long started = meters.applyStarted();
+        try {
+            rebuild();
+        } finally {
+            meters.applyEnded(started);
         }
     }
 

@@ -6,7 +6,6 @@ import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.config.ReloadResult;
 import dev.teal.gateway.config.Units;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterGateway.class);
+    /** The snapshot file is rewritten at most this often, however fast the cluster changes. */
+    static final Duration SNAPSHOT_INTERVAL = Duration.ofSeconds(1);
 
     /**
      * @param base           listeners, timeouts and limits (services are replaced by the cluster's)
@@ -40,13 +41,14 @@ public final class ClusterGateway implements AutoCloseable {
 
     private final Gateway gateway;
     private final ClusterDiscovery discovery;
-    private final SnapshotFile snapshot;
+    private final SnapshotWriter<ServiceMapBuilder.Result> snapshot;
     private volatile Map<String, ServiceMapBuilder.Origin> origins = Map.of();
 
-    private ClusterGateway(Gateway gateway, ClusterDiscovery discovery, SnapshotFile snapshot) {
+    private ClusterGateway(Gateway gateway, ClusterDiscovery discovery, SnapshotFile file) {
         this.gateway = gateway;
         this.discovery = discovery;
-        this.snapshot = snapshot;
+        this.snapshot = new SnapshotWriter<>(r -> file.save(r, Clock.systemUTC().instant()), SNAPSHOT_INTERVAL,
+                file.path().toString());
     }
 
     /**
@@ -83,7 +85,7 @@ public final class ClusterGateway implements AutoCloseable {
         ClusterDiscovery discovery;
         try {
             discovery = new ClusterDiscovery(client, settings.namespace(), settings.ingressClass(),
-                    settings.publishService(), r -> self[0].apply(r));
+                    settings.publishService(), r -> self[0].apply(r), gateway.metrics().registry());
         } catch (RuntimeException e) {
             gateway.close();
             throw e;
@@ -121,12 +123,7 @@ public final class ClusterGateway implements AutoCloseable {
         }
         origins = result.origins();
         gateway.setReady(true);
-        try {
-            snapshot.save(result, Clock.systemUTC().instant());
-        } catch (IOException | RuntimeException e) {
-            LOG.atWarn().addKeyValue("file", snapshot.path()).addKeyValue("error", String.valueOf(e.getMessage()))
-                    .log("cannot write the snapshot file; routing is not affected");
-        }
+        snapshot.offer(result); // written by its own thread, at most once per SNAPSHOT_INTERVAL
     }
 
     public Gateway gateway() {
@@ -140,12 +137,14 @@ public final class ClusterGateway implements AutoCloseable {
     /** Graceful stop (see {@link Gateway#shutdown()}); the informers stop first so nothing changes meanwhile. */
     public void shutdown() {
         discovery.close();
+        snapshot.close();
         gateway.shutdown();
     }
 
     @Override
     public void close() {
         discovery.close();
+        snapshot.close();
         gateway.close();
     }
 }

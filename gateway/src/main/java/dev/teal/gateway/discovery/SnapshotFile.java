@@ -9,11 +9,14 @@ import dev.teal.gateway.config.Routes;
 import dev.teal.gateway.config.ServiceConfig;
 import dev.teal.gateway.config.Units;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The last-known-good service map on local disk. Written atomically (a temporary file in the same directory, then a
- * rename), so a reader sees the old file or the new one, never half of one. Format:
+ * The last-known-good service map on local disk. Written atomically (a temporary file in the same directory, flushed to
+ * disk, then a rename), so a reader sees the old file or the new one, never half of one; {@link SnapshotWriter} calls
+ * {@link #save} at most once a second, off the discovery thread. Format:
  *
  * <pre>{"savedAt":"...","services":{"shop.default":{"hosts":["shop.example.com"],"active":"green",
  *  "drainTimeout":"30s","maxBodySize":0,"maxInflight":0,"healthCheck":{"path":"/healthz","interval":"2s",...},
@@ -93,8 +97,14 @@ public final class SnapshotFile {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
         try {
-            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root),
-                    StandardCharsets.UTF_8);
+            byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    out.write(buf);
+                }
+                out.force(true); // on disk before the rename: a crash leaves the old file or the new one, whole
+            }
             try {
                 Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -9,7 +9,9 @@
  * Events on their Ingress.
  * Routing follows {@code teal.dev/serving} only. The last map that applied is kept in a
  * {@link dev.teal.gateway.discovery.SnapshotFile} so a gateway that starts while the API server is unreachable serves
- * from it. {@link dev.teal.gateway.discovery.ClusterMode} is the command-line entry ({@code --kubernetes}).
+ * from it; {@link dev.teal.gateway.discovery.SnapshotWriter} writes it off the discovery thread, at most once a second.
+ * {@link dev.teal.gateway.discovery.DiscoveryMeters} measures how far discovery is behind ({@code teal_discovery_*}).
+ * {@link dev.teal.gateway.discovery.ClusterMode} is the command-line entry ({@code --kubernetes}).
  * {@link dev.teal.gateway.discovery.ClusterNames} holds the names the controller shares;
  * {@link dev.teal.gateway.discovery.ServiceAnnotations} parses the per-service settings (health check, limits) that
  * both sides read from a front Service.

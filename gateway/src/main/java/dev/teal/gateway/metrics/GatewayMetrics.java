@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import dev.teal.gateway.config.MetricsSettings;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -20,6 +21,10 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
+import io.prometheus.client.exporter.common.TextFormat;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.EventLoopGroup;
 import java.util.function.Supplier;
@@ -44,12 +49,21 @@ public final class GatewayMetrics implements AutoCloseable {
         }
     };
 
+    private static final String REQUESTS_MAX = "teal_requests_seconds_max";
+
+    private final MetricsSettings settings;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Counter reloadsApplied;
     private final Counter reloadsRejected;
 
+    /** With the default settings: no per-endpoint series, coarse latency buckets. */
     public GatewayMetrics() {
+        this(MetricsSettings.DEFAULTS);
+    }
+
+    public GatewayMetrics(MetricsSettings settings) {
+        this.settings = settings;
         // two of Micrometer's names fail promtool's lint: process_cpu_time_ns_total (abbreviated unit) and
         // system_cpu_count (a _count suffix on a gauge); process_cpu_usage and the JVM's own metrics cover them
         registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
@@ -66,6 +80,10 @@ public final class GatewayMetrics implements AutoCloseable {
         if (alloc instanceof ByteBufAllocatorMetricProvider provider) {
             new NettyAllocatorMetrics(provider).bindTo(registry);
         }
+        // request timers and error counters are registered at their first use, on an event loop: load and link
+        // their classes now, so that first request of a service does not pay for it
+        registry.remove(requestTimer("warm-up", "warm-up", "2xx"));
+        registry.remove(upstreamError("warm-up", "warm-up", "connect"));
         reloadsApplied = Counter.builder(TealMeters.CONFIG_RELOADS).description(TealMeters.CONFIG_RELOADS_HELP)
                 .tag("result", "applied").register(registry);
         reloadsRejected = Counter.builder(TealMeters.CONFIG_RELOADS).description(TealMeters.CONFIG_RELOADS_HELP)
@@ -76,13 +94,30 @@ public final class GatewayMetrics implements AutoCloseable {
                 .register(registry);
     }
 
+    /** The optional series this registry carries (fixed for its lifetime). */
+    public MetricsSettings settings() {
+        return settings;
+    }
+
     public MeterRegistry registry() {
         return registry;
     }
 
     /** Prometheus text exposition (format 0.0.4). */
     public String scrape() {
-        return registry.scrape();
+        if (settings.fineLatencyBuckets()) {
+            return registry.scrape();
+        }
+        // Micrometer gives every timer a _max gauge: one more series per service, color and status class that no
+        // dashboard or alert reads, so it is exported only with the fine latency option
+        StringWriter out = new StringWriter(64 * 1024);
+        try {
+            TextFormat.write004(out, registry.getPrometheusRegistry()
+                    .filteredMetricFamilySamples(name -> !name.equals(REQUESTS_MAX)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not throw
+        }
+        return out.toString();
     }
 
     public void bindEventLoops(EventLoopGroup group) {
@@ -100,7 +135,8 @@ public final class GatewayMetrics implements AutoCloseable {
     public Timer requestTimer(String service, String color, String statusClass) {
         return Timer.builder(TealMeters.REQUESTS).description(TealMeters.REQUESTS_HELP)
                 .tags("service", service, "color", color, "status", statusClass)
-                .serviceLevelObjectives(TealMeters.LATENCY_BUCKETS)
+                .serviceLevelObjectives(settings.fineLatencyBuckets() ? TealMeters.FINE_LATENCY_BUCKETS
+                        : TealMeters.LATENCY_BUCKETS)
                 .register(registry);
     }
 

@@ -33,8 +33,31 @@ public final class TealMeters {
     public static final String BUILD_INFO_HELP = "Always 1; the labels say which build runs: version, git revision, Java version";
     public static final String REJECTED_HELP = "Requests answered by the gateway itself, by reason (bad_request, too_large, no_route, overloaded, timeout)";
 
-    /** Histogram buckets for request latency: 0.5 ms to 30 s. */
+    public static final String DISCOVERY_APPLY = "teal.discovery.apply";
+    public static final String DISCOVERY_APPLY_HELP = "Cluster mode: time to rebuild the routing from the watched objects and apply it, once per batch of changes";
+    public static final String DISCOVERY_QUEUE = "teal.discovery.queue";
+    public static final String DISCOVERY_QUEUE_HELP = "Cluster mode: time a change waited before the rebuild that applies it started (from the first change of each batch)";
+    public static final String DISCOVERY_PENDING = "teal.discovery.pending.changes";
+    public static final String DISCOVERY_PENDING_HELP = "Cluster mode: changes to watched objects received and not yet taken up by a rebuild";
+    public static final String DISCOVERY_CHANGES = "teal.discovery.changes";
+    public static final String DISCOVERY_CHANGES_HELP = "Cluster mode: changes to watched objects (Ingresses, Services, EndpointSlices) received";
+
+    /** Histogram buckets for discovery's apply time and queue delay: 1 ms to 10 s. */
+    public static final Duration[] DISCOVERY_BUCKETS = {
+            Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(10)};
+
+    /**
+     * Histogram buckets for request latency by default: 5 ms to 2.5 s, enough for the dashboard's p99 and cheap to
+     * scrape (6 series with +Inf per service, color and status class that has seen a request).
+     */
     public static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofMillis(500),
+            Duration.ofMillis(2500)};
+
+    /** Histogram buckets for request latency with {@code metrics.fineLatencyBuckets}: 0.5 ms to 30 s. */
+    public static final Duration[] FINE_LATENCY_BUCKETS = {
             Duration.ofMillis(1).dividedBy(2), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
             Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),

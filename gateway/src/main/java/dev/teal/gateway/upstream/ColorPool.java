@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +43,10 @@ public final class ColorPool {
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
     private volatile boolean serving;
-    private final Timer[] timers = new Timer[5];
-    private final Counter[] errors = new Counter[UpstreamErrorKind.values().length];
+    // created at a status class's or error kind's first use: a series that never moved costs no scrape bytes
+    private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(5);
+    private final AtomicReferenceArray<Counter> errors = new AtomicReferenceArray<>(UpstreamErrorKind.values().length);
+    private boolean retired;
     private final List<Meter> meters = new ArrayList<>();
     private final Map<Endpoint, Meter> healthGauges = new HashMap<>();
 
@@ -52,21 +55,15 @@ public final class ColorPool {
         this.color = color;
         this.settings = settings;
         this.metrics = metrics;
-        for (int i = 0; i < timers.length; i++) {
-            timers[i] = metrics.requestTimer(service, color, (i + 1) + "xx");
-            meters.add(timers[i]);
-        }
-        for (UpstreamErrorKind k : UpstreamErrorKind.values()) {
-            errors[k.ordinal()] = metrics.upstreamError(service, color, k.label());
-            meters.add(errors[k.ordinal()]);
-        }
         Tags tags = Tags.of("service", service, "color", color);
         meters.add(metrics.gauge(TealMeters.INFLIGHT, TealMeters.INFLIGHT_HELP, tags, inflight, AtomicInteger::get));
         meters.add(metrics.gauge(TealMeters.SERVING, TealMeters.SERVING_HELP, tags, this, p -> p.serving ? 1 : 0));
-        meters.add(metrics.gauge(TealMeters.UPSTREAM_CONNECTIONS, TealMeters.UPSTREAM_CONNECTIONS_HELP,
-                tags.and("state", "active"), this, p -> p.connections(true)));
-        meters.add(metrics.gauge(TealMeters.UPSTREAM_CONNECTIONS, TealMeters.UPSTREAM_CONNECTIONS_HELP,
-                tags.and("state", "idle"), this, p -> p.connections(false)));
+        if (metrics.settings().connectionSeries()) {
+            meters.add(metrics.gauge(TealMeters.UPSTREAM_CONNECTIONS, TealMeters.UPSTREAM_CONNECTIONS_HELP,
+                    tags.and("state", "active"), this, p -> p.connections(true)));
+            meters.add(metrics.gauge(TealMeters.UPSTREAM_CONNECTIONS, TealMeters.UPSTREAM_CONNECTIONS_HELP,
+                    tags.and("state", "idle"), this, p -> p.connections(false)));
+        }
     }
 
     public String service() {
@@ -133,12 +130,45 @@ public final class ColorPool {
     public void recordRequest(int status, long nanos) {
         int cls = status / 100;
         if (cls >= 1 && cls <= 5) {
-            timers[cls - 1].record(nanos, TimeUnit.NANOSECONDS);
+            Timer t = timers.get(cls - 1);
+            if (t == null) {
+                t = firstTimer(cls);
+            }
+            if (t != null) {
+                t.record(nanos, TimeUnit.NANOSECONDS);
+            }
         }
     }
 
     void countError(UpstreamErrorKind kind) {
-        errors[kind.ordinal()].increment();
+        Counter c = errors.get(kind.ordinal());
+        if (c == null) {
+            c = firstError(kind);
+        }
+        if (c != null) {
+            c.increment();
+        }
+    }
+
+    /** Registers the timer of a status class at its first request; null once the color is retired. */
+    private synchronized Timer firstTimer(int cls) {
+        Timer t = timers.get(cls - 1);
+        if (t == null && !retired) {
+            t = metrics.requestTimer(service, color, cls + "xx");
+            meters.add(t);
+            timers.set(cls - 1, t);
+        }
+        return t;
+    }
+
+    private synchronized Counter firstError(UpstreamErrorKind kind) {
+        Counter c = errors.get(kind.ordinal());
+        if (c == null && !retired) {
+            c = metrics.upstreamError(service, color, kind.label());
+            meters.add(c);
+            errors.set(kind.ordinal(), c);
+        }
+        return c;
     }
 
     double connections(boolean active) {
@@ -236,9 +266,11 @@ public final class ColorPool {
             if (keep == null) {
                 keep = new Endpoint(a, new InetSocketAddress(a.host(), a.port()), this);
                 Endpoint e = keep;
-                healthGauges.put(e, metrics.gauge(TealMeters.UPSTREAM_HEALTH, TealMeters.UPSTREAM_HEALTH_HELP,
-                        Tags.of("service", service, "color", color, "endpoint", a.toString()),
-                        () -> e.isUsable(System.nanoTime()) ? 1 : 0));
+                if (metrics.settings().endpointSeries()) {
+                    healthGauges.put(e, metrics.gauge(TealMeters.UPSTREAM_HEALTH, TealMeters.UPSTREAM_HEALTH_HELP,
+                            Tags.of("service", service, "color", color, "endpoint", a.toString()),
+                            () -> e.isUsable(System.nanoTime()) ? 1 : 0));
+                }
             }
             next.add(keep);
         }
@@ -257,6 +289,7 @@ public final class ColorPool {
     /** The color left the configuration: retire everything and drop its meters. */
     public synchronized List<Endpoint> retire() {
         List<Endpoint> all = updateEndpoints(List.of(), settings);
+        retired = true;
         meters.forEach(metrics::remove);
         meters.clear();
         return all;

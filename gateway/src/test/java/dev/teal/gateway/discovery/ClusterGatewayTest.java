@@ -60,6 +60,9 @@ class ClusterGatewayTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> "blue".equals(answer(gw)));
         assertThat(status(gw)).contains("\"mode\":\"kubernetes\"").contains("\"shop.shop-ns\"")
                 .contains("\"servingAnnotation\":\"blue\"");
+        assertThat(get(gw, "/status?service=shop.shop-ns").body()).as("one service: key <service>.<namespace>")
+                .contains("\"shop.shop-ns\"").contains("\"servingAnnotation\":\"blue\"");
+        assertThat(get(gw, "/status?service=shop").statusCode()).as("the bare name is not a cluster key").isEqualTo(404);
 
         annotate("teal.dev/serving", "green");
         await().atMost(Duration.ofSeconds(10)).until(() -> "green".equals(answer(gw)));

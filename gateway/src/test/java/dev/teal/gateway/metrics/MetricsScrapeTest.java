@@ -18,7 +18,21 @@ class MetricsScrapeTest {
 
     @BeforeEach
     void start() throws Exception {
-        f = GatewayFixture.blueGreen("");
+        // every optional series on, so that promtool sees all of them
+        f = new GatewayFixture();
+        f.backend("blue", "blue");
+        f.backend("green", "green");
+        f.start("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                metrics: {endpointSeries: true, connectionSeries: true, fineLatencyBuckets: true}
+                services:
+                  shop:
+                    active: blue
+                    colors:
+                      blue:  [${blue}]
+                      green: [${green}]
+                """);
     }
 
     @AfterEach
@@ -59,7 +73,9 @@ class MetricsScrapeTest {
                 .contains("teal_cutover_drain_seconds_count{service=\"shop\",} 1.0")
                 .contains("teal_upstream_connections{color=\"green\",service=\"shop\",state=\"idle\",}")
                 .contains("teal_upstream_connections{color=\"blue\",service=\"shop\",state=\"active\",}")
-                .contains("teal_upstream_errors_total{color=\"blue\",kind=\"connect\",service=\"shop\",} 0.0")
+                .contains("teal_upstream_health{color=\"blue\",endpoint=\"" + f.backend("blue").address()
+                        + "\",service=\"shop\",} 1.0")
+                .contains("teal_requests_seconds_max{color=\"green\",service=\"shop\",status=\"2xx\",}")
                 .contains("jvm_memory_used_bytes")
                 .contains("netty_eventexecutor_tasks_pending");
 

@@ -1,0 +1,268 @@
+package dev.teal.bench.scenario;
+
+import dev.teal.bench.backend.ColorBackend;
+import dev.teal.bench.process.ManagedProcess;
+import dev.teal.bench.process.Ports;
+import dev.teal.bench.target.TealTarget;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code scale}: for each N, the fabric8 mock API server (CRUD) gets N front Services {@code svc-i} (annotated to
+ * serve blue), N Ingresses of class {@code teal} ({@code svc-i.scale.test}) and N EndpointSlices of {@code svc-i-blue}
+ * pointing at backend {@code a}; then a real gateway process starts in cluster mode against it. Measured: start → every
+ * host answers through the gateway; then, one at a time, EndpointSlice changes (PUT, never a merge patch: the mock's
+ * merge patch appends to lists) that move a sampled service to the other backend, each timed from the PUT to the first
+ * request that reaches the new backend (requests go out back to back on one keep-alive connection).
+ */
+public final class ScaleScenario {
+    static final String NS = "scale";
+    private static final Pattern HEAP = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} (\\S+)$");
+
+    /**
+     * @param sizes   the Ns, in order
+     * @param changes EndpointSlice changes timed per N
+     * @param routedTimeout longest wait for every host to be routed
+     */
+    public record Options(List<Integer> sizes, int changes, Duration routedTimeout) {
+        public static Options of(boolean quick) {
+            return quick ? new Options(List.of(20), 5, Duration.ofSeconds(60))
+                    : new Options(List.of(100, 1000), 20, Duration.ofMinutes(5));
+        }
+    }
+
+    /** The mock server logs every request at INFO through java.util.logging: at 30,000 objects that is the bottleneck. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    private ScaleScenario() {}
+
+    public static ScaleResult run(RunContext ctx, Options o) throws Exception {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+        RunInfo info = RunInfo.start("scale", ctx);
+        List<ScaleResult.Size> sizes = new ArrayList<>();
+        for (int n : o.sizes()) {
+            sizes.add(one(ctx, o, n));
+        }
+        return new ScaleResult(info.finished(), sizes);
+    }
+
+    private static ScaleResult.Size one(RunContext ctx, Options o, int n) throws Exception {
+        KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        api.init(InetAddress.getLoopbackAddress(), 0);
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("a", 0);
+        ports.put("b", 0);
+        try (KubernetesClient client = api.createClient();
+             ColorBackend backends = ColorBackend.start(ports)) {
+            int portA = backends.port(0);
+            int portB = backends.port(1);
+            long c0 = System.nanoTime();
+            create(client, n, portA);
+            long createMs = millisSince(c0);
+            System.out.printf("scale N=%,d: %,d objects created in %,d ms%n", n, 3 * n, createMs);
+
+            Path dir = ctx.workDir().resolve("scale-" + n);
+            Files.createDirectories(dir);
+            InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", Ports.free());
+            InetSocketAddress admin = new InetSocketAddress("127.0.0.1", Ports.free());
+            Files.writeString(dir.resolve("gateway.yaml"), "listen: 127.0.0.1:%d\nadmin: 127.0.0.1:%d\nworkers: 1\n"
+                    .formatted(proxy.getPort(), admin.getPort()));
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(TealTarget.JVM_FLAGS);
+            cmd.addAll(List.of("-Dkubernetes.master=http://127.0.0.1:" + api.getPort(),
+                    "-Dkubernetes.auth.tryKubeConfig=false", "-Dkubernetes.auth.tryServiceAccount=false",
+                    "-jar", ctx.settings().gatewayJar().toAbsolutePath().toString(), "--kubernetes",
+                    "--namespace", NS, "--config", dir.resolve("gateway.yaml").toString(),
+                    "--snapshot-file", dir.resolve("snapshot.json").toString()));
+            Files.deleteIfExists(dir.resolve("snapshot.json"));
+            long g0 = System.nanoTime();
+            try (ManagedProcess gateway = ManagedProcess.start("teal-scale-" + n, cmd, -1, dir)) {
+                int routed = awaitAllRouted(proxy, n, o.routedTimeout(), gateway);
+                long startToRoutedMs = millisSince(g0);
+                System.out.printf("scale N=%,d: start -> %,d/%,d hosts routed in %,d ms%n", n, routed, n,
+                        startToRoutedMs);
+                double rss = ProcessMemory.rssMiB(gateway.pid());
+                HttpClient http = HttpClient.newHttpClient();
+                String metrics = get(http, admin, "/metrics");
+                double heap = sum(HEAP, metrics) / (1024 * 1024);
+                long statusBytes = get(http, admin, "/status").length();
+                long oneBytes = get(http, admin, "/status?service=svc-0." + NS).length();
+
+                List<Long> delays = changes(client, proxy, n, o.changes(), portA, portB);
+                List<Long> sorted = delays.stream().sorted().toList();
+                metrics = get(http, admin, "/metrics");
+                long applies = (long) value(metrics, "teal_discovery_apply_seconds_count");
+                double applySum = value(metrics, "teal_discovery_apply_seconds_sum");
+                long seen = (long) value(metrics, "teal_discovery_changes_total");
+                ScaleResult.Size s = new ScaleResult.Size(n, createMs, startToRoutedMs, routed, delays,
+                        sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2),
+                        sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1),
+                        (int) delays.stream().filter(d -> d >= 0).count(), rss, heap, metrics.length(), statusBytes,
+                        oneBytes, applies, applies > 0 ? applySum * 1000 / applies : -1, seen);
+                System.out.printf("scale N=%,d: slice change median %d ms, max %d ms (%d changes)%n", n,
+                        s.changeMedianMs(), s.changeMaxMs(), delays.size());
+                return s;
+            }
+        } finally {
+            api.destroy();
+        }
+    }
+
+    private static void create(KubernetesClient client, int n, int port) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                done.add(pool.submit(() -> {
+                    String name = "svc-" + k;
+                    client.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName(name)
+                            .withNamespace(NS).withAnnotations(Map.of("teal.dev/active", "blue",
+                                    "teal.dev/serving", "blue")).endMetadata()
+                            .withNewSpec().withSelector(Map.of("app", name)).addNewPort().withName("http")
+                            .withPort(80).withTargetPort(new IntOrString(8080)).endPort().endSpec().build()).create();
+                    client.network().v1().ingresses().inNamespace(NS).resource(new IngressBuilder()
+                            .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+                            .withNewSpec().withIngressClassName("teal").addNewRule().withHost(host(k)).withNewHttp()
+                            .addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService()
+                            .withName(name).withNewPort().withNumber(80).endPort().endService().endBackend()
+                            .endPath().endHttp().endRule().endSpec().build()).create();
+                    client.discovery().v1().endpointSlices().inNamespace(NS).resource(slice(k, port)).create();
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static EndpointSlice slice(int k, int port) {
+        return new EndpointSliceBuilder().withNewMetadata().withName("svc-" + k + "-blue-1").withNamespace(NS)
+                .withLabels(Map.of("kubernetes.io/service-name", "svc-" + k + "-blue")).endMetadata()
+                .withAddressType("IPv4").addNewPort().withName("http").withPort(port).withProtocol("TCP").endPort()
+                .addToEndpoints(new EndpointBuilder().withAddresses("127.0.0.1").withNewConditions().withReady(true)
+                        .endConditions().build()).build();
+    }
+
+    static String host(int k) {
+        return "svc-" + k + ".scale.test";
+    }
+
+    /** Polls the last host until it answers, then checks every host; returns how many answer 200. */
+    private static int awaitAllRouted(InetSocketAddress proxy, int n, Duration timeout, ManagedProcess gateway)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int ok = 0;
+        while (System.nanoTime() < deadline) {
+            if (!gateway.isAlive()) {
+                throw new IOException("gateway exited:\n" + gateway.logTail(30));
+            }
+            try (KeepAliveConnection c = new KeepAliveConnection(proxy, 5000)) {
+                if (c.get("/", host(n - 1)).status() == 200) {
+                    ok = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (c.get("/", host(i)).status() == 200) {
+                            ok++;
+                        }
+                    }
+                    if (ok == n) {
+                        return ok;
+                    }
+                }
+            } catch (IOException notYet) {
+                // not listening yet, or closed on an unrouted host
+            }
+            Thread.sleep(20);
+        }
+        return ok;
+    }
+
+    /** Moves sampled services between backends a and b, one PUT at a time; -1 for a change never seen (10 s). */
+    private static List<Long> changes(KubernetesClient client, InetSocketAddress proxy, int n, int count, int portA,
+                                      int portB) throws Exception {
+        Random random = new Random(14);
+        Map<Integer, Boolean> onB = new HashMap<>();
+        List<Long> delays = new ArrayList<>();
+        for (int j = 0; j < count; j++) {
+            int k = random.nextInt(n);
+            boolean toB = !onB.getOrDefault(k, false);
+            String want = toB ? "b" : "a";
+            try (KeepAliveConnection c = new KeepAliveConnection(proxy, 5000)) {
+                c.get("/", host(k)); // connection and upstream pool warm before the clock starts
+                long t0 = System.nanoTime();
+                client.discovery().v1().endpointSlices().inNamespace(NS).resource(slice(k, toB ? portB : portA))
+                        .update();
+                long delay = -1;
+                long deadline = t0 + Duration.ofSeconds(10).toNanos();
+                while (System.nanoTime() < deadline) {
+                    KeepAliveConnection.Answer a = c.get("/", host(k));
+                    if (a.status() == 200 && want.equals(a.color())) {
+                        delay = millisSince(t0);
+                        break;
+                    }
+                }
+                delays.add(delay);
+            }
+            onB.put(k, toB);
+        }
+        return delays;
+    }
+
+    private static String get(HttpClient http, InetSocketAddress admin, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.getPort() + path))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static double value(String metrics, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    private static double sum(Pattern p, String text) {
+        double total = 0;
+        Matcher m = p.matcher(text);
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        return total;
+    }
+
+    private static long millisSince(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}
