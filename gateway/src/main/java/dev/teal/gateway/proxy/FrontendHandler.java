@@ -231,7 +231,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large", false);
             return;
         }
-        if (!service.tryStartRequest()) {
+        if (!service.tryStartRequest(color)) {
             proxy.countOverloaded();
             color.recordRequest(503, 0);
             refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "service overloaded", keepAlive && !hasBody);
@@ -239,7 +239,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         Endpoint endpoint = color.pick(null);
         if (endpoint == null) {
-            service.requestEnded();
+            color.requestEnded();
             color.recordRequest(503, 0);
             refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy endpoint", keepAlive && !hasBody);
             return;
@@ -670,7 +670,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ex.connecting.close();
         }
         ex.endpoint.requestEnded();
-        ex.service.requestEnded();
+        ex.pool.requestEnded();
         if (proxy.settings().accessLog()) {
             ACCESS.atInfo().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
                     .addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("method", ex.request.method())
