@@ -78,7 +78,8 @@ final class RequestChecks {
             return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad request: invalid Host");
         }
         String uri = req.uri();
-        if (uri.equals("*") && req.method() != HttpMethod.OPTIONS) {
+        if (uri.equals("*") && isStandardMethodOtherThanOptions(req.method())) {
+            // RFC 9112 3.2.4: the asterisk form is for OPTIONS; extension methods (SSDP's M-SEARCH) keep their use
             return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad request: only OPTIONS may use the target *");
         }
         if (!uri.startsWith("/") && !uri.equals("*")
@@ -99,10 +100,16 @@ final class RequestChecks {
         return te.size() == 1 && "chunked".equalsIgnoreCase(te.get(0).trim());
     }
 
+    private static boolean isStandardMethodOtherThanOptions(HttpMethod m) {
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.POST || m == HttpMethod.PUT
+                || m == HttpMethod.DELETE || m == HttpMethod.CONNECT || m == HttpMethod.TRACE || m == HttpMethod.PATCH
+                || "PRI".equals(m.name()); // the HTTP/2 connection preface is never an HTTP/1.1 request
+    }
+
     /**
-     * {@code uri-host [":" port]} (RFC 9110 7.2): a reg-name of letters, digits and {@code - . _ ~} (or
-     * percent-encoded bytes), or an IP literal in brackets, then an optional decimal port. No list, path, userinfo or
-     * empty value.
+     * {@code uri-host [":" port]} (RFC 9110 7.2, RFC 3986 3.2.2): a reg-name of unreserved characters, percent-encoded
+     * bytes and sub-delims other than the comma, or an IP literal in brackets, then an optional decimal port. No list,
+     * path, userinfo or empty value.
      */
     static boolean isHostValue(String v) {
         int n = v.length();
@@ -125,7 +132,7 @@ final class RequestChecks {
         } else {
             while (i < n && v.charAt(i) != ':') {
                 char c = v.charAt(i);
-                if (!(isAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '%')) {
+                if (!(isAlnum(c) || "-._~%!$&'()*+;=".indexOf(c) >= 0)) {
                     return false;
                 }
                 i++;
