@@ -124,6 +124,7 @@ public final class Gateway implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // a half-closed client still gets its answer
                     .childHandler(new ProxyInitializer(g.proxy, config.limits().maxRequestLine(),
                             config.limits().maxHeaderBytes()))
                     .bind(new InetSocketAddress(config.listen().host(), config.listen().port())).sync().channel();

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -61,13 +62,32 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         String path = uri.path();
         HttpMethod method = req.method();
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (method == HttpMethod.POST && path.startsWith("/services/") && path.endsWith("/switch")) {
+            // the gate and warm-up take a while (a connect probe, at most about a second): answer when they are done,
+            // without holding this event loop; the connection reads nothing more until then (answers stay in order)
+            ctx.channel().config().setAutoRead(false);
+            switchRequest(path, uri.parameters()).whenComplete((r, e) -> ctx.executor().execute(() -> {
+                FullHttpResponse answer = r;
+                if (e != null) {
+                    LOG.atError().addKeyValue("path", path).setCause(e).log("admin request failed");
+                    answer = json(HttpResponseStatus.INTERNAL_SERVER_ERROR, error("internal error"));
+                }
+                send(ctx, answer, keepAlive);
+                ctx.channel().config().setAutoRead(true);
+            }));
+            return;
+        }
         try {
             res = route(method, path, uri.parameters());
         } catch (RuntimeException e) {
             LOG.atError().addKeyValue("path", path).setCause(e).log("admin request failed");
             res = json(HttpResponseStatus.INTERNAL_SERVER_ERROR, error("internal error"));
         }
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        send(ctx, res, keepAlive);
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
         HttpUtil.setKeepAlive(res, keepAlive);
         if (keepAlive) {
             ctx.writeAndFlush(res);
@@ -113,16 +133,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 break;
         }
         if (path.startsWith("/services/") && path.endsWith("/switch")) {
-            if (method != HttpMethod.POST) {
-                return notAllowed();
-            }
-            String name = path.substring("/services/".length(), path.length() - "/switch".length());
-            List<String> to = params.get("to");
-            if (to == null || to.size() != 1 || to.get(0).isEmpty()) {
-                return json(HttpResponseStatus.BAD_REQUEST, error("give the target color: ?to=green"));
-            }
-            boolean force = params.containsKey("force") && !"false".equals(params.get("force").get(0));
-            return switchResponse(router.switchTo(name, to.get(0), force));
+            return notAllowed(); // POST is handled by switchRequest
         }
         return json(HttpResponseStatus.NOT_FOUND, error("no such admin path"));
     }
@@ -137,6 +148,17 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ObjectNode one = StatusView.one(router.current(), name, ready.getAsBoolean(), mode, statusExtras);
         return one == null ? json(HttpResponseStatus.NOT_FOUND, error("unknown service '" + name + "'"))
                 : json(HttpResponseStatus.OK, one);
+    }
+
+    private CompletableFuture<FullHttpResponse> switchRequest(String path, Map<String, List<String>> params) {
+        String name = path.substring("/services/".length(), path.length() - "/switch".length());
+        List<String> to = params.get("to");
+        if (to == null || to.size() != 1 || to.get(0).isEmpty()) {
+            return CompletableFuture.completedFuture(
+                    json(HttpResponseStatus.BAD_REQUEST, error("give the target color: ?to=green")));
+        }
+        boolean force = params.containsKey("force") && !"false".equals(params.get("force").get(0));
+        return router.switchAsync(name, to.get(0), force).thenApply(this::switchResponse);
     }
 
     private FullHttpResponse switchResponse(SwitchOutcome outcome) {
@@ -156,8 +178,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return json(HttpResponseStatus.BAD_REQUEST, error("service '" + u.service() + "' has no color '" + u.color() + "'"));
         }
         if (outcome instanceof SwitchOutcome.NoHealthyEndpoint n) {
-            return json(HttpResponseStatus.CONFLICT, error("color '" + n.color() + "' of service '" + n.service()
-                    + "' has no healthy endpoint; add &force=true to switch anyway"));
+            ObjectNode refused = error(n.reason() + "; add &force=true to switch anyway");
+            refused.put("service", n.service());
+            refused.put("to", n.color());
+            refused.put("reason", n.reason());
+            return json(HttpResponseStatus.CONFLICT, refused);
         }
         SwitchOutcome.NotAllowed na = (SwitchOutcome.NotAllowed) outcome;
         return json(HttpResponseStatus.CONFLICT, error(na.reason()));

@@ -1,6 +1,7 @@
 package dev.teal.gateway.admin;
 
 import dev.teal.gateway.drain.Drain;
+import dev.teal.gateway.routing.RefusedSwitch;
 import dev.teal.gateway.routing.RoutingSnapshot;
 import dev.teal.gateway.routing.ServiceRoute;
 import dev.teal.gateway.upstream.ColorPool;
@@ -69,6 +70,7 @@ final class StatusView {
                 continue;
             }
             ObjectNode c = colors.putObject(color);
+            c.put("state", pool.state().name().toLowerCase(java.util.Locale.ROOT));
             c.put("inflight", pool.inflight());
             int active = 0;
             int idle = 0;
@@ -85,6 +87,15 @@ final class StatusView {
             ObjectNode conns = c.putObject("connections");
             conns.put("active", active);
             conns.put("idle", idle);
+        }
+        RefusedSwitch refused = route.service().refused();
+        if (refused == null) {
+            s.putNull("refusedSwitch");
+        } else {
+            ObjectNode rn = s.putObject("refusedSwitch");
+            rn.put("to", refused.to());
+            rn.put("reason", refused.reason());
+            rn.put("at", refused.at().toString());
         }
         Drain d = route.service().drains().current();
         if (d == null) {

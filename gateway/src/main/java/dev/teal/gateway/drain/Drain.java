@@ -28,6 +28,9 @@ public final class Drain {
     private volatile Result result;
     private volatile Instant endedAt;
     private volatile int closed;
+    /** Set by the tracker once every event loop has run a task after the switch: until then it cannot be drained. */
+    volatile boolean published;
+    java.util.concurrent.ScheduledFuture<?> timeout;
 
     Drain(ColorPool pool, String to, Instant startedAt, Instant deadline, long startNanos) {
         this.pool = pool;
@@ -59,6 +62,10 @@ public final class Drain {
 
     long startNanos() {
         return startNanos;
+    }
+
+    long timeoutNanos() {
+        return java.time.Duration.between(startedAt, deadline).toNanos();
     }
 
     public int inflight() {

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -63,6 +64,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     /** Between a client read's first message and its end: upstream writes wait for the end of the read. */
     private boolean reading;
+    /** The request being answered is a HEAD: the gateway's own answers to it carry no body either. */
+    private boolean headRequest;
+    /** The client shut down its write side: requests already received are answered, then the connection closes. */
+    private boolean inputClosed;
 
     /** The head being refused and its route, if known, for the access-log line of an answer the gateway gives. */
     private HttpRequest refusedHead;
@@ -99,7 +104,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             trusted = proxy.settings().isTrusted(remote.getAddress());
         }
         waitFor(WAIT_HEAD, proxy.settings().headerNanos());
-        ctx.read();
+        readClient();
     }
 
     @Override
@@ -124,6 +129,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            clientInputClosed();
+            return;
+        }
         if (evt == ProxyContext.CLOSE_IF_IDLE) {
             if (exchange == null && !discarding && (pending == null || pending.isEmpty())) {
                 ctx.close();
@@ -137,6 +146,27 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.atDebug().addKeyValue("client", clientIp).addKeyValue("error", cause.toString()).log("client connection error");
         ctx.close();
+    }
+
+    /**
+     * The client half-closed (shutdown of its write side, as {@code curl} or a load balancer may do after sending a
+     * request). A request received whole is still answered, then the connection closes; anything else ends now.
+     */
+    /** Asks for more of the client's bytes, unless it has shut down its write side (nothing more can come). */
+    private void readClient() {
+        if (!inputClosed) {
+            ctx.read();
+        }
+    }
+
+    private void clientInputClosed() {
+        inputClosed = true;
+        Exchange ex = exchange;
+        boolean answering = ex != null && !ex.done && ex.requestComplete && !ex.tunnel;
+        boolean queued = pending != null && !pending.isEmpty();
+        if (!answering && !queued && !closing) {
+            ctx.close();
+        }
     }
 
     // ---- client input -----------------------------------------------------------------------------------------
@@ -197,7 +227,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ex.upstream.flush();
         }
         if ((ex.tunnel || !ex.requestComplete) && ex.upstream.isWritable()) {
-            ctx.read();
+            readClient();
         }
     }
 
@@ -211,6 +241,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void startRequest(HttpRequest req) {
+        headRequest = req.method() == HttpMethod.HEAD;
         ProxySettings s = proxy.settings();
         refusedHead = req;
         refusedRoute = null;
@@ -238,7 +269,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large", false);
             return;
         }
-        if (!service.tryStartRequest()) {
+        if (!service.tryStartRequest(color)) {
             proxy.countOverloaded();
             color.recordRequest(503, 0);
             refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "service overloaded", keepAlive && !hasBody);
@@ -246,7 +277,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         Endpoint endpoint = color.pick(null);
         if (endpoint == null) {
-            service.requestEnded();
+            color.requestEnded();
             color.recordRequest(503, 0);
             refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy endpoint", keepAlive && !hasBody);
             return;
@@ -389,7 +420,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                         Unpooled.EMPTY_BUFFER));
             }
             if (upstream.isWritable()) {
-                ctx.read();
+                readClient();
             }
         }
     }
@@ -531,7 +562,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     void upstreamWritable(Exchange ex) {
         if (ex == exchange && ex != null && (ex.tunnel || !ex.requestComplete)) {
-            ctx.read();
+            readClient();
         }
     }
 
@@ -578,7 +609,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.upstream.pipeline().remove("decoder");
         LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
                 .log("connection upgraded");
-        ctx.read();
+        readClient();
     }
 
     private void tunnelFromClient(Exchange ex, Object msg) {
@@ -639,7 +670,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.heldHead = null; // not on the wire yet: the error answer replaces it
         boolean closeClient = close || !ex.keepAlive || proxy.isShuttingDown();
         finish(ex, status.code(), false);
-        encoder.answeringHead(false);
+        encoder.answeringHead(ex.head);
         ctx.write(ErrorResponses.of(status, text, closeClient));
         if (closeClient) {
             closeAfterFlush();
@@ -681,7 +712,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ex.connecting.close();
         }
         ex.endpoint.requestEnded();
-        ex.service.requestEnded();
+        ex.pool.requestEnded();
         if (proxy.settings().accessLog()) {
             ACCESS.atInfo().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
                     .addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("method", ex.request.method())
@@ -710,21 +741,26 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (exchange == null) {
+            headRequest = false;
+            if (inputClosed && !discarding) {
+                closeAfterFlush(); // nothing more can arrive
+                return;
+            }
             if (!discarding) {
                 waitFor(WAIT_IDLE, proxy.settings().clientIdleNanos());
             }
-            ctx.read();
+            readClient();
         }
     }
 
     /** A request the gateway answers itself; the connection stays open only when nothing of the request is left. */
     private void refuse(HttpResponseStatus status, String text, boolean keepOpen) {
-        if (!keepOpen || proxy.isShuttingDown()) {
+        if (!keepOpen || proxy.isShuttingDown() || inputClosed) {
             respondAndClose(status, text);
             return;
         }
         logRefusal(status, text);
-        encoder.answeringHead(false);
+        encoder.answeringHead(headRequest);
         ctx.writeAndFlush(ErrorResponses.of(status, text, false));
         discarding = true; // swallow the request's (empty) last content, then go on
         waitFor(WAIT_NONE, 0);
@@ -732,7 +768,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void respondAndClose(HttpResponseStatus status, String text) {
         logRefusal(status, text);
-        encoder.answeringHead(false);
+        encoder.answeringHead(headRequest);
         ctx.write(ErrorResponses.of(status, text, true));
         closeAfterFlush();
     }

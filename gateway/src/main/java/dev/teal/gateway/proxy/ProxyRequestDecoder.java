@@ -1,11 +1,16 @@
 package dev.teal.gateway.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
 
 /**
@@ -14,7 +19,10 @@ import java.util.List;
  * <li>both {@code Content-Length} and {@code Transfer-Encoding}: failed, instead of silently dropping
  *     {@code Content-Length} (a request-smuggling vector; nginx answers 400);</li>
  * <li>obsolete line folding or whitespace before a colon in the head: failed, instead of repaired ({@link FieldLineGuard});</li>
- * <li>a control character in the request target: failed, instead of forwarded.</li>
+ * <li>a control character or a byte outside ASCII in the request target: failed, instead of forwarded (Netty
+ *     would read the bytes as Latin-1 and write them back as UTF-8, changing them);</li>
+ * <li>an HTTP version not written exactly {@code HTTP/d.d} (Netty upper-cases {@code http/1.1}): failed;</li>
+ * <li>a chunk extension without a name ({@code 5;}): failed before the chunk is forwarded ({@link ChunkLineGuard}).</li>
  * </ul>
  * A failed request is answered 400 by the frontend, which then closes the connection; the bytes after it are
  * discarded.
@@ -23,6 +31,8 @@ final class ProxyRequestDecoder extends HttpRequestDecoder {
     static final String BOTH_LENGTHS = "both Content-Length and Transfer-Encoding";
 
     private final FieldLineGuard lines = new FieldLineGuard(this::createInvalidMessage);
+    private final ChunkLineGuard chunks = new ChunkLineGuard();
+    private boolean badChunk;
 
     ProxyRequestDecoder(HttpDecoderConfig config) {
         super(config);
@@ -31,16 +41,47 @@ final class ProxyRequestDecoder extends HttpRequestDecoder {
     // decode and decodeLast are the same in both decoders; their superclasses differ, so the logic is in FieldLineGuard
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-        if (lines.refuses(in, out)) {
+        if (lines.refuses(in, out) || refusesChunk(in, out)) {
             return;
         }
         int from = out.size();
+        int before = in.readerIndex();
         super.decode(ctx, in, out);
+        chunks.consumed(in.readerIndex() - before);
         lines.decoded(out, from);
+        for (int k = from; k < out.size(); k++) {
+            Object m = out.get(k);
+            if (m instanceof HttpRequest r && r.decoderResult().isSuccess() && HttpUtil.isTransferEncodingChunked(r)) {
+                chunks.start();
+            }
+            if (m instanceof LastHttpContent) {
+                chunks.stop();
+            }
+        }
+    }
+
+    /** A chunk-size line ahead is bad: a failed last content ends the request (400, connection closed). */
+    private boolean refusesChunk(ByteBuf in, List<Object> out) {
+        if (!badChunk && !chunks.foundBadLine(in)) {
+            return false;
+        }
+        in.skipBytes(in.readableBytes());
+        if (!badChunk) {
+            badChunk = true;
+            chunks.stop();
+            LastHttpContent failed = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+            failed.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(ChunkLineGuard.EMPTY_EXTENSION)));
+            out.add(failed);
+        }
+        return true;
     }
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (badChunk) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         if (!lines.discards(in)) {
             super.decodeLast(ctx, in, out);
         }
@@ -53,8 +94,26 @@ final class ProxyRequestDecoder extends HttpRequestDecoder {
             if ((b >= 0 && b <= ' ') || b == 0x7f) {
                 throw new IllegalArgumentException("control character in the request target");
             }
+            if (b < 0) {
+                throw new IllegalArgumentException("byte outside ASCII in the request target");
+            }
         }
         return super.splitSecondWordInitialLine(sb, start, length);
+    }
+
+    @Override
+    protected String splitThirdWordInitialLine(byte[] sb, int start, int length) {
+        // exactly "HTTP/" DIGIT "." DIGIT, case-sensitive (RFC 9112 2.3); an empty version is Netty's HTTP/0.9 case
+        if (length > 0 && !(length == 8 && sb[start] == 'H' && sb[start + 1] == 'T' && sb[start + 2] == 'T'
+                && sb[start + 3] == 'P' && sb[start + 4] == '/' && isDigit(sb[start + 5]) && sb[start + 6] == '.'
+                && isDigit(sb[start + 7]))) {
+            throw new IllegalArgumentException("malformed HTTP version");
+        }
+        return super.splitThirdWordInitialLine(sb, start, length);
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -72,7 +73,15 @@ final class RequestChecks {
         if (host.size() > 1 || (host.isEmpty() && req.protocolVersion() != HttpVersion.HTTP_1_0)) {
             return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad request: exactly one Host header is required");
         }
+        if (!host.isEmpty() && !isHostValue(host.get(0).trim())) {
+            // empty, a list, a path or userinfo: routing and the upstream could each read another host from it
+            return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad request: invalid Host");
+        }
         String uri = req.uri();
+        if (uri.equals("*") && isStandardMethodOtherThanOptions(req.method())) {
+            // RFC 9112 3.2.4: the asterisk form is for OPTIONS; extension methods (SSDP's M-SEARCH) keep their use
+            return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad request: only OPTIONS may use the target *");
+        }
         if (!uri.startsWith("/") && !uri.equals("*")
                 && (host.isEmpty() || !host.get(0).trim().equalsIgnoreCase(authority(uri)))) {
             // routing reads Host, an upstream may read the absolute-form target: both must name the same host
@@ -89,6 +98,66 @@ final class RequestChecks {
     static boolean isOnlyChunked(HttpHeaders h) {
         List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         return te.size() == 1 && "chunked".equalsIgnoreCase(te.get(0).trim());
+    }
+
+    private static boolean isStandardMethodOtherThanOptions(HttpMethod m) {
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.POST || m == HttpMethod.PUT
+                || m == HttpMethod.DELETE || m == HttpMethod.CONNECT || m == HttpMethod.TRACE || m == HttpMethod.PATCH
+                || "PRI".equals(m.name()); // the HTTP/2 connection preface is never an HTTP/1.1 request
+    }
+
+    /**
+     * {@code uri-host [":" port]} (RFC 9110 7.2, RFC 3986 3.2.2): a reg-name of unreserved characters, percent-encoded
+     * bytes and sub-delims other than the comma, or an IP literal in brackets, then an optional decimal port. No list,
+     * path, userinfo or empty value.
+     */
+    static boolean isHostValue(String v) {
+        int n = v.length();
+        if (n == 0) {
+            return false;
+        }
+        int i = 0;
+        if (v.charAt(0) == '[') {
+            int close = v.indexOf(']');
+            if (close < 2) {
+                return false;
+            }
+            for (int k = 1; k < close; k++) {
+                char c = v.charAt(k);
+                if (!(isAlnum(c) || c == ':' || c == '.')) {
+                    return false;
+                }
+            }
+            i = close + 1;
+        } else {
+            while (i < n && v.charAt(i) != ':') {
+                char c = v.charAt(i);
+                if (!(isAlnum(c) || "-._~%!$&'()*+;=".indexOf(c) >= 0)) {
+                    return false;
+                }
+                i++;
+            }
+            if (i == 0) {
+                return false;
+            }
+        }
+        if (i == n) {
+            return true;
+        }
+        if (v.charAt(i) != ':' || n - i - 1 > 5) {
+            return false;
+        }
+        for (int k = i + 1; k < n; k++) {
+            char c = v.charAt(k);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAlnum(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     private static boolean isDecimal(String v) {

@@ -6,9 +6,12 @@ import dev.teal.gateway.config.ServiceConfig;
 import dev.teal.gateway.drain.DrainTracker;
 import dev.teal.gateway.metrics.GatewayMetrics;
 import dev.teal.gateway.upstream.ColorPool;
+import dev.teal.gateway.upstream.ColorState;
 import dev.teal.gateway.upstream.Endpoint;
 import dev.teal.gateway.upstream.HealthChecker;
 import dev.teal.gateway.upstream.LoopPools;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,17 +19,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the current {@link RoutingSnapshot}. Switches and reloads are serialized here and each publishes a new
- * snapshot in one volatile write; readers (the event loops) never lock. After publishing, the old color starts to
- * drain; the switch does not wait for it.
+ * Owns the current {@link RoutingSnapshot} and the state of every color. Admin switches and reloads both end in
+ * {@link #publish}: the target color becomes {@code SERVING}, the new snapshot is written in one volatile write, the
+ * old color becomes {@code DRAINING} and its drain starts; readers (the event loops) never lock. Before a switch is
+ * published it passes the switch gate (the target's health checks, or with none configured a TCP connect to each of
+ * its endpoints) and the target's connections are warmed up on every event loop; a forced switch skips both.
  */
 public final class Router {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+    /** The longest a switch waits for the gate's connect probe, whatever the connect timeout. */
+    static final Duration PROBE_BOUND = Duration.ofSeconds(1);
+    /** The longest a switch waits for the target's connections to open before publishing anyway. */
+    static final Duration WARM_BOUND = Duration.ofMillis(100);
+    /** The most connections a warm-up opens on one event loop. */
+    static final int WARM_CAP_PER_LOOP = 64;
+    private static final long REPROBE_MILLIS = 1000;
 
     private final GatewayMetrics metrics;
     private final ScheduledExecutorService scheduler;
@@ -34,6 +48,7 @@ public final class Router {
     private final HealthChecker health;
     private volatile RoutingSnapshot current = RoutingSnapshot.EMPTY;
     private volatile boolean switchingAllowed = true;
+    private volatile Duration connectTimeout = PROBE_BOUND;
 
     public Router(GatewayMetrics metrics, ScheduledExecutorService scheduler, LoopPools loopPools, HealthChecker health) {
         this.metrics = metrics;
@@ -47,66 +62,239 @@ public final class Router {
         return current;
     }
 
-    /** In Kubernetes mode the admin switch call is refused: the cluster decides the serving color. */
+    /**
+     * In Kubernetes mode the admin switch call is refused: the cluster decides the serving color. Reloads are then
+     * not gated either (the controller's {@code min-ready} gate decided before the cluster changed).
+     */
     public void allowAdminSwitch(boolean allowed) {
         this.switchingAllowed = allowed;
     }
 
-    /** The admin API's switch: atomic, answers once the new snapshot is published. */
+    /** The admin API's switch, waiting for its outcome; never call it on an event loop. */
     public SwitchOutcome switchTo(String serviceName, String color, boolean force) {
-        if (!switchingAllowed) {
-            return new SwitchOutcome.NotAllowed("the serving color follows the cluster's teal.dev/serving annotation;"
-                    + " change teal.dev/active on the Service instead");
-        }
-        synchronized (this) {
-            ServiceRoute route = current.service(serviceName);
-            if (route == null) {
-                return new SwitchOutcome.UnknownService(serviceName);
-            }
-            ColorPool target = route.service().pools().get(color);
-            if (target == null) {
-                return new SwitchOutcome.UnknownColor(serviceName, color);
-            }
-            ColorPool from = route.serving();
-            if (target != from && !force && target.usableEndpoints() == 0) {
-                metrics.cutover(serviceName, from.color(), color, "refused").increment();
-                return new SwitchOutcome.NoHealthyEndpoint(serviceName, color);
-            }
-            return publishSwitch(route, target);
-        }
+        return switchAsync(serviceName, color, force).join();
     }
 
-    private SwitchOutcome.Switched publishSwitch(ServiceRoute route, ColorPool target) {
+    /**
+     * The admin API's switch: gate, warm-up, then publish. Completes once the new snapshot is published (every request
+     * that starts from then on goes to the new color), or with the reason it was refused. Never blocks the caller.
+     */
+    public CompletableFuture<SwitchOutcome> switchAsync(String serviceName, String color, boolean force) {
+        if (!switchingAllowed) {
+            return CompletableFuture.completedFuture(new SwitchOutcome.NotAllowed(
+                    "the serving color follows the cluster's teal.dev/serving annotation;"
+                            + " change teal.dev/active on the Service instead"));
+        }
+        ServiceRoute route = current.service(serviceName);
+        if (route == null) {
+            return CompletableFuture.completedFuture(new SwitchOutcome.UnknownService(serviceName));
+        }
+        ColorPool target = route.service().pools().get(color);
+        if (target == null) {
+            return CompletableFuture.completedFuture(new SwitchOutcome.UnknownColor(serviceName, color));
+        }
         ColorPool from = route.serving();
+        if (target == from) {
+            return CompletableFuture.completedFuture(publishSwitch(serviceName, color, false));
+        }
+        List<HostPort> addresses = new ArrayList<>();
+        for (Endpoint e : target.endpoints()) {
+            addresses.add(e.address());
+        }
+        ServiceConfig sc = route.service().config();
+        return gate(sc, color, addresses, target).thenCompose(reason -> {
+            if (reason != null && !force) {
+                metrics.cutover(serviceName, from.color(), color, "refused").increment();
+                LOG.atWarn().addKeyValue("service", serviceName).addKeyValue("to", color).addKeyValue("reason", reason)
+                        .addKeyValue("source", "admin").log("switch refused");
+                return CompletableFuture.completedFuture(new SwitchOutcome.NoHealthyEndpoint(serviceName, color, reason));
+            }
+            boolean unreachable = reason != null && sc.healthCheck() == null;
+            CompletableFuture<Void> warm = force || reason != null ? CompletableFuture.completedFuture(null)
+                    : loopPools.warm(from, target.endpoints(), WARM_CAP_PER_LOOP, WARM_BOUND);
+            return warm.thenApplyAsync(v -> publishSwitch(serviceName, color, unreachable), scheduler);
+        });
+    }
+
+    private synchronized SwitchOutcome publishSwitch(String serviceName, String color, boolean unreachable) {
+        ServiceRoute route = current.service(serviceName);
+        if (route == null) {
+            return new SwitchOutcome.UnknownService(serviceName);
+        }
         ServiceRuntime svc = route.service();
+        ColorPool target = svc.pools().get(color);
+        if (target == null) {
+            return new SwitchOutcome.UnknownColor(serviceName, color);
+        }
+        ColorPool from = route.serving();
         if (target == from) {
             return new SwitchOutcome.Switched(svc.name(), from.color(), target.color(), route.since(), svc.switches());
         }
+        markUnreachable(target, unreachable);
         Instant now = Instant.now();
-        target.setServing(true);
-        target.setDraining(false);
-        current = current.with(new ServiceRoute(svc, target, now)); // the switch: one volatile write
-        from.setServing(false);
-        long n = svc.countSwitch();
-        svc.servingSource("admin");
-        LOG.atInfo().addKeyValue("service", svc.name()).addKeyValue("from", from.color())
-                .addKeyValue("to", target.color()).addKeyValue("switches", n).addKeyValue("source", "admin")
-                .log("switched");
-        svc.drains().switched(from, target, svc.config().drainTimeout());
-        return new SwitchOutcome.Switched(svc.name(), from.color(), target.color(), now, n);
+        publish(current.with(new ServiceRoute(svc, target, now)), List.of(new Change(svc, from, target, "admin")),
+                List.of(), List.of());
+        return new SwitchOutcome.Switched(svc.name(), from.color(), target.color(), now, svc.switches());
+    }
+
+    /** One switch of one service, as {@link #publish} carries it out. */
+    private record Change(ServiceRuntime service, ColorPool from, ColorPool to, String source) {
+    }
+
+    /**
+     * The one way routing changes: the targets serve, the snapshot is published, the old colors drain. A drain may end
+     * only once every event loop has run a task after the publication (so every request routed by the old snapshot
+     * has been counted on its color).
+     */
+    private void publish(RoutingSnapshot next, List<Change> changes, List<Runnable> afterPublish,
+                         List<ServiceRoute> removedServices) {
+        for (Change c : changes) {
+            c.to().setState(ColorState.SERVING);
+        }
+        current = next; // the switch: one volatile write
+        CompletableFuture<Void> published = loopPools.barrier();
+        for (Change c : changes) {
+            ServiceRuntime svc = c.service();
+            c.from().setState(ColorState.DRAINING);
+            long n = svc.countSwitch();
+            svc.servingSource(c.source());
+            LOG.atInfo().addKeyValue("service", svc.name()).addKeyValue("from", c.from().color())
+                    .addKeyValue("to", c.to().color()).addKeyValue("switches", n).addKeyValue("source", c.source())
+                    .log("switched");
+            svc.drains().switched(c.from(), c.to(), svc.config().drainTimeout(), published);
+            if (c.to().usableEndpoints() == 0) {
+                LOG.atWarn().addKeyValue("service", svc.name()).addKeyValue("color", c.to().color())
+                        .log("serving color has no usable endpoint; requests get 503");
+            }
+        }
+        afterPublish.forEach(Runnable::run);
+        for (ServiceRoute r : removedServices) {
+            List<ColorPool> pools = List.copyOf(r.service().pools().values());
+            for (ColorPool p : pools) {
+                p.setState(ColorState.DRAINING);
+            }
+            r.service().drains().removed(pools, r.service().config().drainTimeout(), published);
+            for (ColorPool p : pools) {
+                p.retire().forEach(health::unwatch);
+            }
+            LOG.atInfo().addKeyValue("service", r.service().name()).log("service removed; draining");
+        }
+    }
+
+    /**
+     * The switch gate: null when the color may serve, else the one-line reason. With a health check configured its
+     * current state decides (an address without a check result yet counts as healthy); without one, a TCP connect to
+     * each endpoint in parallel, bounded by the connect timeout and {@link #PROBE_BOUND}.
+     */
+    private CompletableFuture<String> gate(ServiceConfig sc, String color, List<HostPort> addresses, ColorPool pool) {
+        if (addresses.isEmpty()) {
+            return CompletableFuture.completedFuture("color " + color + " has no endpoint");
+        }
+        long now = System.nanoTime();
+        List<InetSocketAddress> candidates = new ArrayList<>();
+        int usable = 0;
+        for (HostPort a : addresses) {
+            Endpoint e = pool == null ? null : pool.endpoint(a);
+            if (e == null || e.isUsable(now)) {
+                usable++;
+                candidates.add(e == null ? new InetSocketAddress(a.host(), a.port()) : e.socketAddress());
+            }
+        }
+        if (sc.healthCheck() != null) {
+            return CompletableFuture.completedFuture(usable > 0 ? null : "no endpoint of " + color + " is healthy");
+        }
+        if (candidates.isEmpty()) {
+            return CompletableFuture.completedFuture("every endpoint of " + color + " is ejected");
+        }
+        Duration bound = connectTimeout.compareTo(PROBE_BOUND) < 0 ? connectTimeout : PROBE_BOUND;
+        return loopPools.anyAccepts(candidates, bound)
+                .thenApply(ok -> ok ? null : "no endpoint of " + color + " accepted a connection");
+    }
+
+    /** A color serving although no endpoint accepted a connection: 503 at once, re-probed every second. */
+    private void markUnreachable(ColorPool pool, boolean value) {
+        pool.markUnreachable(value);
+        if (value) {
+            scheduler.schedule(() -> reprobe(pool), REPROBE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void reprobe(ColorPool pool) {
+        if (!pool.isUnreachable()) {
+            return;
+        }
+        if (!pool.isServing()) {
+            pool.markUnreachable(false); // a switch back onto it will be gated again
+            return;
+        }
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (Endpoint e : pool.endpoints()) {
+            addresses.add(e.socketAddress());
+        }
+        Duration bound = connectTimeout.compareTo(PROBE_BOUND) < 0 ? connectTimeout : PROBE_BOUND;
+        loopPools.anyAccepts(addresses, bound).thenAccept(ok -> {
+            if (ok) {
+                pool.markUnreachable(false);
+                LOG.atInfo().addKeyValue("service", pool.service()).addKeyValue("color", pool.color())
+                        .log("an endpoint accepts connections again");
+            } else if (!scheduler.isShutdown()) {
+                scheduler.schedule(() -> reprobe(pool), REPROBE_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     /**
      * Brings routing to a new configuration: services, colors and endpoints added, updated or removed in place
-     * (pooled connections and health of endpoints that stay are kept); a changed {@code active} switches. The
-     * configuration was validated already; this does not fail halfway for a valid one.
+     * (pooled connections and health of endpoints that stay are kept); a changed {@code active} switches, through the
+     * same gate as an admin switch (a refused switch keeps the running color and shows in {@code /status} until the
+     * next reload). The configuration was validated already; this does not fail halfway for a valid one. Blocks for
+     * the gate (about a second at most): never call it on an event loop.
      *
      * @param previous the configuration applied before, or null at start
      */
-    public synchronized void apply(GatewayConfig previous, GatewayConfig next) {
+    public void apply(GatewayConfig previous, GatewayConfig next) {
+        connectTimeout = next.timeouts().connect();
+        Map<String, String> refusals = switchingAllowed ? gateReload(previous, next) : Map.of();
+        applyGated(previous, next, refusals);
+    }
+
+    /** The reasons, by service, why the switches this reload asks for may not happen. */
+    private Map<String, String> gateReload(GatewayConfig previous, GatewayConfig next) {
+        RoutingSnapshot cur = current;
+        Map<String, CompletableFuture<String>> gates = new LinkedHashMap<>();
+        for (ServiceConfig sc : next.services().values()) {
+            ServiceRoute existing = cur.service(sc.name());
+            if (existing == null || existing.serving().color().equals(sc.active())
+                    || !sc.colors().containsKey(existing.serving().color())) {
+                continue; // a new service, no switch, or the serving color is gone (it must switch)
+            }
+            if (!wantsSwitch(previous, sc, existing.service())) {
+                continue;
+            }
+            gates.put(sc.name(), gate(sc, sc.active(), sc.colors().get(sc.active()),
+                    existing.service().pools().get(sc.active())));
+        }
+        Map<String, String> refusals = new HashMap<>();
+        gates.forEach((name, g) -> {
+            String reason = g.join();
+            if (reason != null) {
+                refusals.put(name, reason);
+            }
+        });
+        return refusals;
+    }
+
+    /** A reload switches when {@code active} changed, or when it asks again for a switch refused before. */
+    private static boolean wantsSwitch(GatewayConfig previous, ServiceConfig sc, ServiceRuntime rt) {
+        ServiceConfig prevSc = previous == null ? null : previous.services().get(sc.name());
+        return prevSc == null || !prevSc.active().equals(sc.active()) || rt.refused() != null;
+    }
+
+    private synchronized void applyGated(GatewayConfig previous, GatewayConfig next, Map<String, String> refusals) {
         RoutingSnapshot cur = current;
         List<ServiceRoute> routes = new ArrayList<>();
         List<Runnable> afterPublish = new ArrayList<>();
+        List<Change> changes = new ArrayList<>();
         for (ServiceConfig sc : next.services().values()) {
             ServiceRoute existing = cur.service(sc.name());
             ServiceRuntime rt = existing == null ? null : existing.service();
@@ -132,11 +320,13 @@ public final class Router {
             }
             if (rt == null) {
                 rt = new ServiceRuntime(sc, pools, new DrainTracker(sc.name(), metrics, scheduler,
-                        loopPools::closeIdleEverywhere));
+                        loopPools::closeIdleEverywhere, ColorPool::drainEnded));
             } else {
                 rt.update(sc, pools);
             }
-            ServiceConfig prevSc = previous == null ? null : previous.services().get(sc.name());
+            for (ColorPool p : pools.values()) {
+                p.whenIdle(rt.drains()::inflightReachedZero);
+            }
             ColorPool serving;
             Instant since;
             String configSource = switchingAllowed ? "config" : "kubernetes";
@@ -144,44 +334,41 @@ public final class Router {
                 rt.servingSource(configSource);
                 serving = pools.get(sc.active());
                 since = Instant.now();
-                for (ColorPool p : pools.values()) {
-                    p.setDraining(p != serving);
-                }
+                serving.setState(ColorState.SERVING);
             } else {
                 ColorPool was = existing.serving();
-                boolean activeChanged = prevSc == null || !prevSc.active().equals(sc.active());
                 boolean servingGone = pools.get(was.color()) != was;
-                if (activeChanged || servingGone) {
+                String refusal = refusals.get(sc.name());
+                if (servingGone || (refusal == null && wantsSwitch(previous, sc, rt))) {
                     rt.servingSource(configSource);
                     serving = pools.get(sc.active());
+                    rt.refused(null);
                 } else {
                     serving = was;
+                    if (refusal != null) {
+                        rt.refused(new RefusedSwitch(sc.active(), refusal, Instant.now()));
+                        metrics.cutover(sc.name(), was.color(), sc.active(), "refused").increment();
+                        LOG.atWarn().addKeyValue("service", sc.name()).addKeyValue("serving", was.color())
+                                .addKeyValue("to", sc.active()).addKeyValue("reason", refusal)
+                                .addKeyValue("source", "config").log("switch refused; the running color keeps serving");
+                    } else if (was.color().equals(sc.active())) {
+                        rt.refused(null);
+                    }
                 }
                 since = serving == was ? existing.since() : Instant.now();
                 if (serving != was) {
-                    ServiceRuntime svc = rt;
-                    afterPublish.add(() -> {
-                        was.setServing(false);
-                        long n = svc.countSwitch();
-                        LOG.atInfo().addKeyValue("service", sc.name()).addKeyValue("from", was.color())
-                                .addKeyValue("to", serving.color()).addKeyValue("switches", n)
-                                .addKeyValue("source", configSource).log("switched");
-                        svc.drains().switched(was, serving, sc.drainTimeout());
-                        if (serving.usableEndpoints() == 0) {
-                            LOG.atWarn().addKeyValue("service", sc.name()).addKeyValue("color", serving.color())
-                                    .log("serving color has no healthy endpoint; requests get 503");
-                        }
-                    });
+                    serving.markUnreachable(false);
+                    if (!servingGone) {
+                        loopPools.warm(was, serving.endpoints(), WARM_CAP_PER_LOOP, WARM_BOUND).join();
+                    }
+                    changes.add(new Change(rt, was, serving, configSource));
                 }
             }
-            serving.setServing(true);
-            serving.setDraining(false);
             for (Map.Entry<String, ColorPool> old : oldPools.entrySet()) {
                 if (!pools.containsKey(old.getKey())) {
                     ColorPool gone = old.getValue();
                     afterPublish.add(() -> {
-                        gone.setServing(false);
-                        gone.setDraining(true);
+                        gone.setState(ColorState.DRAINING);
                         gone.retire().forEach(health::unwatch);
                         loopPools.closeIdleEverywhere(e -> e.pool() == gone);
                     });
@@ -189,23 +376,13 @@ public final class Router {
             }
             routes.add(new ServiceRoute(rt, serving, since));
         }
-        Map<String, ServiceRoute> removedServices = new HashMap<>();
+        List<ServiceRoute> removedServices = new ArrayList<>();
         for (ServiceRoute r : cur.services()) {
             if (!next.services().containsKey(r.service().name())) {
-                removedServices.put(r.service().name(), r);
+                removedServices.add(r);
             }
         }
         RouteTable table = RouteTable.compile(next.routes(), RoutingSnapshot.indexOf(routes));
-        current = new RoutingSnapshot(table, routes); // services, colors and routes: one volatile write
-        afterPublish.forEach(Runnable::run);
-        for (ServiceRoute r : removedServices.values()) {
-            List<ColorPool> pools = List.copyOf(r.service().pools().values());
-            r.service().drains().removed(pools, r.service().config().drainTimeout());
-            for (ColorPool p : pools) {
-                p.setServing(false);
-                p.retire().forEach(health::unwatch);
-            }
-            LOG.atInfo().addKeyValue("service", r.service().name()).log("service removed; draining");
-        }
+        publish(new RoutingSnapshot(table, routes), changes, afterPublish, removedServices); // one volatile write
     }
 }

@@ -4,26 +4,27 @@ import dev.teal.gateway.config.ServiceConfig;
 import dev.teal.gateway.drain.DrainTracker;
 import dev.teal.gateway.upstream.ColorPool;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What a service keeps across snapshots and reloads: its pools (one per color), its drains, its in-flight count
- * (for {@code maxInflight}) and how often it switched.
+ * What a service keeps across snapshots and reloads: its pools (one per color), its drains, how often it switched,
+ * and the last switch a reload asked for and the gate refused. Its in-flight figure is the sum of its colors' counts.
  */
 public final class ServiceRuntime {
     private final String name;
     private final DrainTracker drains;
-    private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicLong switches = new AtomicLong();
     private volatile ServiceConfig config;
     private volatile Map<String, ColorPool> pools;
     private volatile String servingSource = "config";
+    private volatile ColorPool[] poolArray;
+    private volatile RefusedSwitch refused;
 
     ServiceRuntime(ServiceConfig config, Map<String, ColorPool> pools, DrainTracker drains) {
         this.name = config.name();
         this.config = config;
         this.pools = Map.copyOf(pools);
+        this.poolArray = pools.values().toArray(ColorPool[]::new);
         this.drains = drains;
     }
 
@@ -38,6 +39,7 @@ public final class ServiceRuntime {
     void update(ServiceConfig c, Map<String, ColorPool> p) {
         this.config = c;
         this.pools = Map.copyOf(p);
+        this.poolArray = p.values().toArray(ColorPool[]::new);
     }
 
     /** Pools by color, in no particular order; {@link #config()} has the configured order. */
@@ -69,29 +71,36 @@ public final class ServiceRuntime {
         return switches.incrementAndGet();
     }
 
-    /** Takes a slot for one request, or answers false when {@code maxInflight} is reached. */
-    public boolean tryStartRequest() {
+    /**
+     * Counts one request on {@code color}, or answers false (counting nothing) when {@code maxInflight} is reached.
+     * The color's count is the only one: it is taken first and given back when the service is over its limit, so
+     * the limit is never exceeded even when several event loops race for the last slot.
+     */
+    public boolean tryStartRequest(ColorPool color) {
+        color.requestStarted();
         int max = config.maxInflight();
-        if (max == 0) {
-            inflight.incrementAndGet();
-            return true;
+        if (max > 0 && inflight() > max) {
+            color.requestEnded();
+            return false;
         }
-        while (true) {
-            int n = inflight.get();
-            if (n >= max) {
-                return false;
-            }
-            if (inflight.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
+        return true;
     }
 
-    public void requestEnded() {
-        inflight.decrementAndGet();
-    }
-
+    /** Requests in flight on all colors of this service (pools of colors removed by a reload no longer count). */
     public int inflight() {
-        return inflight.get();
+        int n = 0;
+        for (ColorPool p : poolArray) {
+            n += p.inflight();
+        }
+        return n;
+    }
+
+    /** The switch a reload asked for and the gate refused, until the next reload; or null. */
+    public RefusedSwitch refused() {
+        return refused;
+    }
+
+    void refused(RefusedSwitch r) {
+        this.refused = r;
     }
 }

@@ -15,8 +15,8 @@ public sealed interface SwitchOutcome {
     record UnknownColor(String service, String color) implements SwitchOutcome {
     }
 
-    /** The target color has no usable endpoint and the caller did not force it. */
-    record NoHealthyEndpoint(String service, String color) implements SwitchOutcome {
+    /** The switch gate refused the target color (the reason says why) and the caller did not force it. */
+    record NoHealthyEndpoint(String service, String color, String reason) implements SwitchOutcome {
     }
 
     /** The serving color is decided elsewhere (Kubernetes mode: the {@code teal.dev/serving} annotation). */

@@ -1,8 +1,9 @@
 /**
  * Which pool a request goes to. A {@link dev.teal.gateway.routing.RoutingSnapshot} is immutable: the compiled
  * {@link dev.teal.gateway.routing.RouteTable} (host and path rules to a service, Ingress semantics, one lookup per
- * path element), and per service the color that serves. The {@link dev.teal.gateway.routing.Router} publishes a new
- * snapshot in one volatile write; a request reads the snapshot once, when its request line has been received, so every
- * request that starts after a switch answer goes to the new color. Start at {@code Router}.
+ * path element), and per service the color that serves. The {@link dev.teal.gateway.routing.Router} owns the snapshot
+ * and every color's state; admin switches and reloads both pass its switch gate, warm the target's connections, and
+ * publish a new snapshot in one volatile write; a request reads the snapshot once, when its request line has been
+ * received, so every request that starts after a switch answer goes to the new color. Start at {@code Router}.
  */
 package dev.teal.gateway.routing;

@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +42,9 @@ public final class ColorPool {
     private volatile Endpoint[] endpoints = NONE;
     private final AtomicInteger inflight = new AtomicInteger();
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private volatile boolean draining;
-    private volatile boolean serving;
+    private final AtomicReference<ColorState> state = new AtomicReference<>(ColorState.IDLE);
+    private volatile boolean unreachable;
+    private volatile Runnable whenIdle = () -> { };
     // created at a status class's or error kind's first use: a series that never moved costs no scrape bytes
     private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(5);
     private final AtomicReferenceArray<Counter> errors = new AtomicReferenceArray<>(UpstreamErrorKind.values().length);
@@ -57,7 +59,7 @@ public final class ColorPool {
         this.metrics = metrics;
         Tags tags = Tags.of("service", service, "color", color);
         meters.add(metrics.gauge(TealMeters.INFLIGHT, TealMeters.INFLIGHT_HELP, tags, inflight, AtomicInteger::get));
-        meters.add(metrics.gauge(TealMeters.SERVING, TealMeters.SERVING_HELP, tags, this, p -> p.serving ? 1 : 0));
+        meters.add(metrics.gauge(TealMeters.SERVING, TealMeters.SERVING_HELP, tags, this, p -> p.isServing() ? 1 : 0));
         if (metrics.settings().connectionSeries()) {
             meters.add(metrics.gauge(TealMeters.UPSTREAM_CONNECTIONS, TealMeters.UPSTREAM_CONNECTIONS_HELP,
                     tags.and("state", "active"), this, p -> p.connections(true)));
@@ -82,34 +84,60 @@ public final class ColorPool {
         return endpoints;
     }
 
+    /**
+     * Requests of this color in flight: the one in-flight count of the gateway. Per-service figures are sums of
+     * their colors'; a drain ends when its color's count reaches zero.
+     */
     public int inflight() {
         return inflight.get();
     }
 
-    void requestStarted() {
+    /** Counts a request routed to this color; called on the event loop that read the routing snapshot. */
+    public void requestStarted() {
         inflight.incrementAndGet();
     }
 
-    void requestEnded() {
-        inflight.decrementAndGet();
+    /** A request of this color ended; the count reaching zero on a color that does not serve wakes its drain. */
+    public void requestEnded() {
+        if (inflight.decrementAndGet() == 0 && state.get() != ColorState.SERVING) {
+            whenIdle.run();
+        }
     }
 
-    /** True while this color does not serve: its connections are closed instead of pooled when a request ends. */
-    public boolean isDraining() {
-        return draining;
+    /** What to run (quickly, on any thread) when the in-flight count of a non-serving color reaches zero. */
+    public void whenIdle(Runnable action) {
+        this.whenIdle = action;
     }
 
-    public void setDraining(boolean value) {
-        draining = value;
+    /** The one state of this color; written only by the {@code Router}. */
+    public ColorState state() {
+        return state.get();
+    }
+
+    public void setState(ColorState value) {
+        state.set(value);
+    }
+
+    /** A drain of this color ended: draining becomes idle, unless a switch made it serve again meanwhile. */
+    public void drainEnded() {
+        state.compareAndSet(ColorState.DRAINING, ColorState.IDLE);
     }
 
     /** True while this color is the one that serves its service (the {@code teal_serving_color} gauge). */
     public boolean isServing() {
-        return serving;
+        return state.get() == ColorState.SERVING;
     }
 
-    public void setServing(boolean value) {
-        serving = value;
+    /**
+     * True after a connect probe found no endpoint of this color accepting a connection (a forced switch onto a dead
+     * color): requests are answered 503 at once instead of trying each endpoint, until a probe succeeds again.
+     */
+    public boolean isUnreachable() {
+        return unreachable;
+    }
+
+    public void markUnreachable(boolean value) {
+        unreachable = value;
     }
 
     public void track(Channel upstream) {
@@ -191,6 +219,16 @@ public final class ColorPool {
         return n;
     }
 
+    /** The endpoint of this color at that address, or null. */
+    public Endpoint endpoint(HostPort address) {
+        for (Endpoint e : endpoints) {
+            if (e.address().equals(address)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     boolean mayEject() {
         Endpoint[] eps = endpoints;
         int ejected = 0;
@@ -215,7 +253,7 @@ public final class ColorPool {
     public Endpoint pick(Endpoint exclude) {
         Endpoint[] eps = endpoints;
         int n = eps.length;
-        if (n == 0) {
+        if (n == 0 || unreachable) {
             return null;
         }
         long now = System.nanoTime();

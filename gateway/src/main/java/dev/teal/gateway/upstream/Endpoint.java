@@ -68,14 +68,13 @@ public final class Endpoint {
         return inflight.get();
     }
 
+    /** The endpoint's share of its color's requests, for picking the less loaded endpoint (not a second count). */
     public void requestStarted() {
         inflight.incrementAndGet();
-        pool.requestStarted();
     }
 
     public void requestEnded() {
         inflight.decrementAndGet();
-        pool.requestEnded();
     }
 
     /** A connection was opened, or a request went through: the endpoint works. */

@@ -4,9 +4,11 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
@@ -114,12 +116,72 @@ public final class LoopConnectionPool {
     public void release(Channel ch, boolean reusable) {
         UpstreamConnection conn = UpstreamConnection.of(ch);
         Endpoint e = conn.endpoint();
-        if (!reusable || !ch.isActive() || e.isRetired() || e.pool().isDraining()) {
+        if (!reusable || !ch.isActive() || e.isRetired() || !e.pool().isServing()) {
             ch.close();
             return;
         }
         conn.markIdle(System.nanoTime());
         idle.computeIfAbsent(e, k -> new ArrayDeque<>()).addFirst(ch);
+    }
+
+    /**
+     * Opens connections to the endpoints of {@code to} before it serves: as many as {@code from} has open on this loop
+     * (at most {@code cap}), spread over the endpoints, each pooled as idle once connected. {@code done} runs on this
+     * loop when every attempt has ended, successful or not. Must run on this loop.
+     */
+    public void warm(ColorPool from, Endpoint[] to, int cap, Runnable done) {
+        int want = 0;
+        int have = 0;
+        for (Map.Entry<Endpoint, int[]> e : open.entrySet()) {
+            if (e.getKey().pool() == from) {
+                want += e.getValue()[0];
+            } else if (to.length > 0 && e.getKey().pool() == to[0].pool()) {
+                have += e.getValue()[0];
+            }
+        }
+        int n = Math.min(cap, want - have);
+        if (n <= 0 || to.length == 0) {
+            done.run();
+            return;
+        }
+        int[] left = {n};
+        Runnable one = () -> {
+            if (--left[0] == 0) {
+                done.run();
+            }
+        };
+        for (int i = 0; i < n; i++) {
+            Endpoint e = to[i % to.length];
+            if (!mayOpen(e)) {
+                one.run();
+                continue;
+            }
+            ChannelFuture f = connect(e);
+            f.addListener(cf -> {
+                Channel ch = f.channel();
+                if (cf.isSuccess() && !e.isRetired()) {
+                    e.recordSuccess();
+                    // pooled although the color does not serve yet: it is about to
+                    UpstreamConnection.of(ch).markIdle(System.nanoTime());
+                    idle.computeIfAbsent(e, k -> new ArrayDeque<>()).addFirst(ch);
+                } else {
+                    ch.close();
+                }
+                one.run();
+            });
+        }
+    }
+
+    /**
+     * Opens a bare TCP connection to the endpoint and closes it again: the future answers whether it was accepted
+     * within {@code timeout}. Sends nothing; never blocks.
+     */
+    public ChannelFuture probe(InetSocketAddress address, Duration timeout) {
+        Bootstrap b = bootstrap.clone().handler(new ChannelInboundHandlerAdapter())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()));
+        ChannelFuture f = b.connect(address);
+        f.addListener(cf -> f.channel().close());
+        return f;
     }
 
     /** Closes the idle connections of the endpoints that match (a switch closes the old color's at once). */
