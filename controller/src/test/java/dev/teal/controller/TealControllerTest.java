@@ -4,12 +4,12 @@ import static dev.teal.controller.testing.Fixtures.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.teal.contract.HostPort;
 import dev.teal.controller.election.LeaderElection;
 import dev.teal.controller.reconcile.CutoverStatus;
 import dev.teal.controller.reconcile.Phase;
 import dev.teal.controller.testing.Fixtures;
 import dev.teal.controller.testing.StandInGateway;
-import dev.teal.gateway.config.HostPort;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;

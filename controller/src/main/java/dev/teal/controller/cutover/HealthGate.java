@@ -1,6 +1,6 @@
 package dev.teal.controller.cutover;
 
-import dev.teal.gateway.config.HostPort;
+import dev.teal.contract.HostPort;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

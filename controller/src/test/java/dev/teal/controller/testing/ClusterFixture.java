@@ -1,5 +1,6 @@
 package dev.teal.controller.testing;
 
+import dev.teal.contract.HostPort;
 import dev.teal.controller.ControllerSettings;
 import dev.teal.controller.TealController;
 import dev.teal.controller.election.LeaderElection;
@@ -7,7 +8,6 @@ import dev.teal.controller.reconcile.CutoverStatus;
 import dev.teal.controller.reconcile.Phase;
 import dev.teal.gateway.config.ConfigParser;
 import dev.teal.gateway.config.GatewayConfig;
-import dev.teal.gateway.config.HostPort;
 import dev.teal.gateway.demo.DemoBackend;
 import dev.teal.gateway.discovery.ClusterGateway;
 import dev.teal.gateway.discovery.RestartableApiServer;

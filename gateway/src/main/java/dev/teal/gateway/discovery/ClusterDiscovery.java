@@ -1,5 +1,6 @@
 package dev.teal.gateway.discovery;
 
+import dev.teal.contract.Annotations;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -17,9 +18,9 @@ import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.time.Instant;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -218,7 +219,7 @@ public final class ClusterDiscovery implements AutoCloseable {
         for (IngressClass c : ingressClasses.getStore().list()) {
             Map<String, String> a = c.getMetadata().getAnnotations();
             if (ingressClass.equals(c.getMetadata().getName()) && a != null
-                    && "true".equals(a.get(ClusterNames.DEFAULT_CLASS_ANNOTATION))) {
+                    && "true".equals(a.get(Annotations.DEFAULT_CLASS_ANNOTATION))) {
                 return true;
             }
         }

@@ -1,13 +1,14 @@
 package dev.teal.gateway.discovery;
 
-import dev.teal.gateway.config.ConfigException;
-import dev.teal.gateway.config.HealthCheck;
-import dev.teal.gateway.config.HostPort;
+import dev.teal.contract.ConfigException;
+import dev.teal.contract.Defaults;
+import dev.teal.contract.HealthCheck;
+import dev.teal.contract.HostPort;
+import dev.teal.contract.Units;
 import dev.teal.gateway.config.PathType;
 import dev.teal.gateway.config.RouteRule;
 import dev.teal.gateway.config.Routes;
 import dev.teal.gateway.config.ServiceConfig;
-import dev.teal.gateway.config.Units;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -148,7 +149,7 @@ public final class SnapshotFile {
                     Units.duration(h.path("interval").asString("2s")), Units.duration(h.path("timeout").asString("1s")),
                     h.path("unhealthyThreshold").asInt(2), h.path("healthyThreshold").asInt(1));
             services.put(e.getKey(), new ServiceConfig(e.getKey(), hosts, n.path("active").asString(null),
-                    Units.duration(n.path("drainTimeout").asString("30s")), n.path("maxBodySize").asLong(0),
+                    Units.duration(n.path("drainTimeout").asString(Units.format(Defaults.DRAIN_TIMEOUT))), n.path("maxBodySize").asLong(0),
                     n.path("maxInflight").asInt(0), check, colors));
             JsonNode k = n.path("kubernetes");
             if (k.isObject()) {

@@ -1,7 +1,7 @@
 package dev.teal.gateway.upstream;
 
-import dev.teal.gateway.config.HostPort;
-import dev.teal.gateway.config.Units;
+import dev.teal.contract.HostPort;
+import dev.teal.contract.Units;
 import dev.teal.gateway.config.UpstreamSettings;
 import dev.teal.gateway.metrics.GatewayMetrics;
 import dev.teal.gateway.metrics.TealMeters;
@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
