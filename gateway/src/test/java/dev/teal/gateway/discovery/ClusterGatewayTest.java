@@ -1,26 +1,23 @@
 package dev.teal.gateway.discovery;
 
-import static dev.teal.gateway.discovery.ClusterObjects.NS;
+import static dev.teal.gateway.testing.ClusterObjects.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.teal.gateway.config.ConfigParser;
-import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.demo.DemoBackend;
+import dev.teal.gateway.testing.ClusterHarness;
+import dev.teal.gateway.testing.ClusterObjects;
 import dev.teal.gateway.testing.RawClient;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -29,23 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A real gateway in cluster mode against the mock API server (CRUD), with real backends on 127.0.0.1. */
 class ClusterGatewayTest {
-    static final GatewayConfig BASE = ConfigParser.parse("listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\nservices: {}\n");
     static final String HOST = "shop.example.com";
 
     @TempDir
     Path dir;
-    final RestartableApiServer api = new RestartableApiServer();
-    final KubernetesClient client = api.client();
-    final List<AutoCloseable> closeLater = new ArrayList<>();
-    final HttpClient http = HttpClient.newHttpClient();
+    final ClusterHarness cluster = new ClusterHarness();
+    final RestartableApiServer api = cluster.api;
+    final KubernetesClient client = cluster.client;
+    final HttpClient http = cluster.http;
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = closeLater.size() - 1; i >= 0; i--) {
-            closeLater.get(i).close();
-        }
-        client.close();
-        api.close();
+        cluster.close();
     }
 
     @Test
@@ -153,10 +145,10 @@ class ClusterGatewayTest {
         client.network().v1().ingresses().inNamespace(NS).resource(
                 ClusterObjects.ingress("other", "nginx", "other.example.com", "shop")).create();
         KubernetesClient own = api.client("gateway");
-        closeLater.add(own);
-        ClusterGateway gw = ClusterGateway.start(own, new ClusterGateway.Settings(BASE, null, "teal",
+        cluster.closeLater(own);
+        ClusterGateway gw = ClusterGateway.start(own, new ClusterGateway.Settings(ClusterHarness.BASE, null, "teal",
                 "teal-system/teal-gateway", dir.resolve("snap.json"), Duration.ofSeconds(10)));
-        closeLater.add(gw);
+        cluster.closeLater(gw);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             Ingress i = client.network().v1().ingresses().inNamespace(NS).withName("shop").get();
@@ -178,16 +170,11 @@ class ClusterGatewayTest {
     // ---- helpers
 
     private ClusterGateway start(KubernetesClient k, Path snapshot) throws InterruptedException {
-        ClusterGateway gw = ClusterGateway.start(k, new ClusterGateway.Settings(BASE, NS, "teal", null, snapshot,
-                Duration.ofSeconds(2)));
-        closeLater.add(gw);
-        return gw;
+        return cluster.start(k, NS, snapshot, Duration.ofSeconds(2));
     }
 
     private DemoBackend backend(String color) throws InterruptedException {
-        DemoBackend b = DemoBackend.start(color, 0);
-        closeLater.add(b);
-        return b;
+        return cluster.backend(color);
     }
 
     private void shop(Map<String, String> annotations) {
@@ -214,12 +201,12 @@ class ClusterGatewayTest {
     private KubernetesClient unreachableClient() throws Exception {
         java.net.Socket held = new java.net.Socket(); // bound, never listening: the port stays ours and refuses
         held.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
-        closeLater.add(held);
+        cluster.closeLater(held);
         int dead = held.getLocalPort();
         KubernetesClient k = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
                 .withMasterUrl("http://127.0.0.1:" + dead).withNamespace(NS).withRequestTimeout(1000)
                 .withConnectionTimeout(500).build()).build();
-        closeLater.add(k);
+        cluster.closeLater(k);
         return k;
     }
 
@@ -236,7 +223,6 @@ class ClusterGatewayTest {
     }
 
     private HttpResponse<String> get(ClusterGateway gw, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.gateway().adminPort() + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return cluster.admin(gw, path);
     }
 }

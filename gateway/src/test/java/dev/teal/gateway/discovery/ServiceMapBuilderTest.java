@@ -1,8 +1,8 @@
 package dev.teal.gateway.discovery;
 
-import static dev.teal.gateway.discovery.ClusterObjects.front;
-import static dev.teal.gateway.discovery.ClusterObjects.ingress;
-import static dev.teal.gateway.discovery.ClusterObjects.slice;
+import static dev.teal.gateway.testing.ClusterObjects.front;
+import static dev.teal.gateway.testing.ClusterObjects.ingress;
+import static dev.teal.gateway.testing.ClusterObjects.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.teal.contract.Defaults;
