@@ -13,15 +13,14 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real gateway in cluster mode against the mock API server (CRUD), with real backends on 127.0.0.1. */
@@ -30,15 +29,9 @@ class ClusterGatewayTest {
 
     @TempDir
     Path dir;
+    @RegisterExtension
     final ClusterHarness cluster = new ClusterHarness();
-    final RestartableApiServer api = cluster.api;
     final KubernetesClient client = cluster.client;
-    final HttpClient http = cluster.http;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        cluster.close();
-    }
 
     @Test
     void followsTheServingAnnotationAndSwitchesWhenItChanges() throws Exception {
@@ -118,14 +111,14 @@ class ClusterGatewayTest {
         ClusterGateway gw = start(client, dir.resolve("snap.json"));
         await().atMost(Duration.ofSeconds(10)).until(() -> "blue".equals(answer(gw)));
 
-        api.stop();
+        cluster.api.stop();
         for (int i = 0; i < 20; i++) {
             assertThat(answer(gw)).as("routing survives the outage").isEqualTo("blue");
         }
         assertThat(get(gw, "/readyz").statusCode()).isEqualTo(200);
 
-        api.start();
-        try (KubernetesClient again = api.client()) {
+        cluster.api.start();
+        try (KubernetesClient again = cluster.api.client()) {
             again.services().inNamespace(NS).withName("shop").edit(s -> {
                 s.getMetadata().getAnnotations().put("teal.dev/serving", "green");
                 return s;
@@ -144,7 +137,7 @@ class ClusterGatewayTest {
         shop(Map.of("teal.dev/active", "blue", "teal.dev/serving", "blue"));
         client.network().v1().ingresses().inNamespace(NS).resource(
                 ClusterObjects.ingress("other", "nginx", "other.example.com", "shop")).create();
-        KubernetesClient own = api.client("gateway");
+        KubernetesClient own = cluster.api.client("gateway");
         cluster.closeLater(own);
         ClusterGateway gw = ClusterGateway.start(own, new ClusterGateway.Settings(ClusterHarness.BASE, null, "teal",
                 "teal-system/teal-gateway", dir.resolve("snap.json"), Duration.ofSeconds(10)));
@@ -161,7 +154,7 @@ class ClusterGatewayTest {
         Ingress other = client.network().v1().ingresses().inNamespace(NS).withName("other").get();
         assertThat(other.getStatus() == null || other.getStatus().getLoadBalancer() == null
                 || other.getStatus().getLoadBalancer().getIngress().isEmpty()).as("another class is not ours").isTrue();
-        assertThat(api.calls()).as("the gateway's only write is a patch of the status subresource (what the chart grants)")
+        assertThat(cluster.api.calls()).as("the gateway's only write is a patch of the status subresource (what the chart grants)")
                 .filteredOn(c -> c.identity().equals("gateway") && !c.method().equals("GET"))
                 .extracting(c -> c.method() + " " + c.path()).isNotEmpty()
                 .allMatch(c -> c.equals("PATCH /apis/networking.k8s.io/v1/namespaces/" + NS + "/ingresses/shop/status"));

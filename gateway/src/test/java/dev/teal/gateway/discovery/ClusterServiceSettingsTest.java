@@ -10,7 +10,6 @@ import dev.teal.gateway.testing.ClusterObjects;
 import dev.teal.gateway.testing.RawClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -21,8 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,15 +34,9 @@ class ClusterServiceSettingsTest {
 
     @TempDir
     Path dir;
+    @RegisterExtension
     final ClusterHarness cluster = new ClusterHarness();
-    final RestartableApiServer api = cluster.api;
     final KubernetesClient client = cluster.client;
-    final HttpClient http = cluster.http;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        cluster.close();
-    }
 
     @Test
     void healthPathAnnotationRunsHealthChecksAndAnUnhealthyEndpointGetsNoRequests() throws Exception {
@@ -106,7 +99,7 @@ class ClusterServiceSettingsTest {
     // ---- helpers
 
     private ClusterGateway start() throws InterruptedException {
-        KubernetesClient own = cluster.closeLater(api.client("gateway"));
+        KubernetesClient own = cluster.closeLater(cluster.api.client("gateway"));
         return cluster.start(own, NS, dir.resolve("snap.json"), Duration.ofSeconds(5));
     }
 
@@ -166,7 +159,7 @@ class ClusterServiceSettingsTest {
     /** Starts GET /slow?ms=N through the gateway and returns once the backend holds it. */
     private CompletableFuture<HttpResponse<String>> slowRequest(ClusterGateway gw, DemoBackend b, int ms) {
         long before = b.requests();
-        CompletableFuture<HttpResponse<String>> f = http.sendAsync(HttpRequest.newBuilder(URI.create(
+        CompletableFuture<HttpResponse<String>> f = cluster.http.sendAsync(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + gw.gateway().proxyPort() + "/slow?ms=" + ms)).timeout(Duration.ofSeconds(20))
                 .build(), HttpResponse.BodyHandlers.ofString());
         await().atMost(WAIT).until(() -> b.requests() > before);

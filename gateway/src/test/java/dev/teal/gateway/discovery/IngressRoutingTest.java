@@ -23,7 +23,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackendBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceBackendPortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,8 +32,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,15 +45,9 @@ class IngressRoutingTest {
 
     @TempDir
     Path dir;
+    @RegisterExtension
     final ClusterHarness cluster = new ClusterHarness();
-    final RestartableApiServer api = cluster.api;
     final KubernetesClient client = cluster.client;
-    final HttpClient http = cluster.http;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        cluster.close();
-    }
 
     @Test
     void rulesOfSeveralIngressesMergeAndTheOlderIngressWinsAConflictWithAnEventOnTheLoser() throws Exception {

@@ -14,13 +14,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The set-up the gateway's cluster-mode tests share: a recording mock API server and a client to it, real gateways in
- * cluster mode and real backends on 127.0.0.1, all closed in reverse order by {@link #close()} (call it from
- * {@code @AfterEach}).
+ * cluster mode and real backends on 127.0.0.1, all closed in reverse order after each test: declare it as a
+ * {@code @RegisterExtension} field.
  */
-public final class ClusterHarness implements AutoCloseable {
+public final class ClusterHarness implements AutoCloseable, AfterEachCallback {
     /** A gateway with listeners on port 0 and no services of its own: the cluster gives them. */
     public static final GatewayConfig BASE =
             ConfigParser.parse("listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\nservices: {}\n");
@@ -52,6 +54,11 @@ public final class ClusterHarness implements AutoCloseable {
     public HttpResponse<String> admin(ClusterGateway gw, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.gateway().adminPort() + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        close();
     }
 
     @Override
