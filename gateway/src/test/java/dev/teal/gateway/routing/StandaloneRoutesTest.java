@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.teal.contract.ConfigException;
-import dev.teal.gateway.config.ConfigFileWatcher;
 import dev.teal.gateway.config.ConfigParser;
+import dev.teal.gateway.config.ConfigFileWatcher;
 import dev.teal.gateway.config.PathType;
 import dev.teal.gateway.config.RouteRule;
 import dev.teal.gateway.testing.GatewayFixture;
