@@ -2,13 +2,13 @@ package dev.teal.charts;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.teal.contract.HostPort;
 import dev.teal.controller.ControllerSettings;
 import dev.teal.controller.TealController;
 import dev.teal.controller.election.LeaderElection;
 import dev.teal.controller.reconcile.CutoverStatus;
 import dev.teal.controller.reconcile.Phase;
 import dev.teal.gateway.config.ConfigParser;
-import dev.teal.gateway.config.HostPort;
 import dev.teal.gateway.demo.DemoBackend;
 import dev.teal.gateway.discovery.ApiCall;
 import dev.teal.gateway.discovery.ClusterGateway;

@@ -2,7 +2,7 @@ package dev.teal.charts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.teal.gateway.config.Units;
+import dev.teal.contract.Units;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;

@@ -1,7 +1,7 @@
 package dev.teal.controller;
 
+import dev.teal.contract.HostPort;
 import dev.teal.controller.election.LeaderElection;
-import dev.teal.gateway.config.HostPort;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,7 +1,7 @@
 package dev.teal.controller;
 
-import dev.teal.gateway.BuildInfo;
-import dev.teal.gateway.config.HostPort;
+import dev.teal.contract.BuildInfo;
+import dev.teal.contract.HostPort;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package dev.teal.controller;
 
+import dev.teal.contract.Annotations;
 import dev.teal.controller.cluster.ClusterClient;
 import dev.teal.controller.cutover.CutoverConfirmer;
 import dev.teal.controller.cutover.GatewayReplicas;
@@ -10,7 +11,6 @@ import dev.teal.controller.metrics.MetricsServer;
 import dev.teal.controller.reconcile.FrontServiceReconciler;
 import dev.teal.controller.reconcile.TealAnnotations;
 import dev.teal.controller.reconcile.WorkQueue;
-import dev.teal.gateway.discovery.ClusterNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -114,7 +114,7 @@ public final class TealController implements AutoCloseable {
 
     private static void onService(WorkQueue q, Service s) {
         Map<String, String> labels = s.getMetadata().getLabels();
-        String front = labels == null ? null : labels.get(ClusterClient.FRONT_LABEL);
+        String front = labels == null ? null : labels.get(Annotations.SERVICE_FRONT_LABEL);
         if (front != null) {
             q.add(s.getMetadata().getNamespace(), front); // a per-color Service changed: check its front
         } else {
@@ -125,7 +125,7 @@ public final class TealController implements AutoCloseable {
     private void onSlice(WorkQueue q, EndpointSlice slice) {
         SharedIndexInformer<Service> svc = services;
         Map<String, String> labels = slice.getMetadata().getLabels();
-        String owner = labels == null ? null : labels.get(ClusterNames.SERVICE_NAME_LABEL);
+        String owner = labels == null ? null : labels.get(Annotations.SERVICE_NAME_LABEL);
         if (svc == null || owner == null) {
             return;
         }
@@ -133,7 +133,7 @@ public final class TealController implements AutoCloseable {
                 && slice.getMetadata().getNamespace().equals(settings.gatewayNamespace());
         for (Service s : svc.getStore().list()) {
             Map<String, String> a = s.getMetadata().getAnnotations();
-            if (a == null || !a.containsKey(TealAnnotations.ACTIVE)) {
+            if (a == null || !a.containsKey(Annotations.ACTIVE)) {
                 continue;
             }
             boolean sameNs = s.getMetadata().getNamespace().equals(slice.getMetadata().getNamespace());

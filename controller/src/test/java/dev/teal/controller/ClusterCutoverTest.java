@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.teal.controller.reconcile.Phase;
 import dev.teal.controller.testing.ClusterFixture;
-import dev.teal.controller.testing.Fixtures;
+import dev.teal.gateway.testing.ClusterObjects;
 import dev.teal.controller.testing.Load;
 import dev.teal.gateway.demo.DemoBackend;
 import dev.teal.gateway.discovery.ClusterGateway;
@@ -209,8 +209,8 @@ class ClusterCutoverTest {
 
     @Test
     void scaleDownOnlyAfterConfirmationAndTheDelay() throws Exception {
-        Fixtures.deployment(cluster.client, "shop-blue", "shop", "blue", 2);
-        Fixtures.deployment(cluster.client, "shop-green", "shop", "green", 2);
+        ClusterObjects.deployment(cluster.client, "shop-blue", "shop", "blue", 2);
+        ClusterObjects.deployment(cluster.client, "shop-green", "shop", "green", 2);
         activeOnBlue(Map.of("teal.dev/scale-down-delay", "2s"));
         cluster.colorSlice("green", green1, true);
         CompletableFuture<HttpResponse<String>> held = heldRequest(gw1); // gw1 drains blue until it is released

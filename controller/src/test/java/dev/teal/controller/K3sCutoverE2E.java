@@ -3,11 +3,11 @@ package dev.teal.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.teal.contract.HostPort;
 import dev.teal.controller.election.LeaderElection;
 import dev.teal.controller.reconcile.CutoverStatus;
 import dev.teal.controller.reconcile.Phase;
 import dev.teal.gateway.config.ConfigParser;
-import dev.teal.gateway.config.HostPort;
 import dev.teal.gateway.demo.DemoBackend;
 import dev.teal.gateway.discovery.ClusterGateway;
 import io.fabric8.kubernetes.api.model.IntOrString;

@@ -1,15 +1,15 @@
 package dev.teal.controller;
 
-import static dev.teal.controller.testing.Fixtures.NS;
+import static dev.teal.gateway.testing.ClusterObjects.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.teal.contract.HostPort;
 import dev.teal.controller.election.LeaderElection;
 import dev.teal.controller.reconcile.CutoverStatus;
 import dev.teal.controller.reconcile.Phase;
-import dev.teal.controller.testing.Fixtures;
+import dev.teal.gateway.testing.ClusterObjects;
 import dev.teal.controller.testing.StandInGateway;
-import dev.teal.gateway.config.HostPort;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -61,10 +61,10 @@ class TealControllerTest {
         await().atMost(WAIT).until(a::isLeader);
         TealController b = start(clientB, "controller-b", FAST);
         closeLater.add(b);
-        Fixtures.gatewayReplicas(client, GW_NS, "teal-gateway-admin", gateway);
+        StandInGateway.publish(client, GW_NS, "teal-gateway-admin", gateway);
         gateway.serve(KEY, "blue", null);
-        Fixtures.slice(client, NS, "shop-green", "shop-green-a", 8080, "http", List.of("10.0.2.1"), List.of());
-        Fixtures.front(client, "shop", Map.of("teal.dev/active", "green", "teal.dev/serving", "blue"));
+        ClusterObjects.slice(client, NS, "shop-green", "shop-green-a", 8080, "http", List.of("10.0.2.1"), List.of());
+        ClusterObjects.front(client, "shop", Map.of("teal.dev/active", "green", "teal.dev/serving", "blue"));
 
         await().atMost(WAIT).until(() -> phase() == Phase.Switching);
         a.close();
@@ -88,10 +88,10 @@ class TealControllerTest {
     void userChangeIsPickedUpByTheInformerAndCutoverCompletes() throws Exception {
         TealController c = start(client, "only", FAST);
         closeLater.add(c);
-        Fixtures.gatewayReplicas(client, GW_NS, "teal-gateway-admin", gateway);
+        StandInGateway.publish(client, GW_NS, "teal-gateway-admin", gateway);
         gateway.serve(KEY, "blue", null);
-        Fixtures.slice(client, NS, "shop-blue", "shop-blue-a", 8080, "http", List.of("10.0.1.1"), List.of());
-        Fixtures.front(client, "shop", Map.of("teal.dev/active", "blue"));
+        ClusterObjects.slice(client, NS, "shop-blue", "shop-blue-a", 8080, "http", List.of("10.0.1.1"), List.of());
+        ClusterObjects.front(client, "shop", Map.of("teal.dev/active", "blue"));
         await().atMost(WAIT).until(() -> phase() == Phase.Active);
 
         client.services().inNamespace(NS).withName("shop").edit(s -> {
@@ -99,7 +99,7 @@ class TealControllerTest {
             return s;
         });
         await().atMost(WAIT).until(() -> phase() == Phase.Waiting);
-        Fixtures.slice(client, NS, "shop-green", "shop-green-a", 8080, "http", List.of("10.0.2.1"), List.of());
+        ClusterObjects.slice(client, NS, "shop-green", "shop-green-a", 8080, "http", List.of("10.0.2.1"), List.of());
         await().atMost(WAIT).until(() -> phase() == Phase.Switching);
         gateway.serve(KEY, "green", null);
         await().atMost(WAIT).until(() -> phase() == Phase.Active

@@ -1,12 +1,13 @@
 package dev.teal.gateway;
 
+import dev.teal.contract.BuildInfo;
+import dev.teal.contract.ConfigException;
+import dev.teal.contract.Units;
 import dev.teal.gateway.admin.AdminServer;
 import dev.teal.gateway.config.ConfigDiff;
-import dev.teal.gateway.config.ConfigException;
 import dev.teal.gateway.config.ConfigFile;
 import dev.teal.gateway.config.ReloadResult;
 import dev.teal.gateway.config.GatewayConfig;
-import dev.teal.gateway.config.Units;
 import dev.teal.gateway.listener.Transport;
 import dev.teal.gateway.metrics.GatewayMetrics;
 import dev.teal.gateway.proxy.ProxyContext;

@@ -1,6 +1,7 @@
 package dev.teal.gateway;
 
-import dev.teal.gateway.config.ConfigException;
+import dev.teal.contract.BuildInfo;
+import dev.teal.contract.ConfigException;
 import dev.teal.gateway.config.ConfigFile;
 import dev.teal.gateway.config.ConfigFileWatcher;
 import dev.teal.gateway.demo.Demo;

@@ -3,6 +3,7 @@ package dev.teal.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.teal.contract.BuildInfo;
 import dev.teal.gateway.demo.DemoBackend;
 import java.io.IOException;
 import java.net.ServerSocket;

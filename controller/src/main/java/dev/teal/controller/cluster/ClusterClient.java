@@ -1,7 +1,7 @@
 package dev.teal.controller.cluster;
 
-import dev.teal.gateway.discovery.ClusterNames;
-import dev.teal.gateway.discovery.ReadyEndpoints;
+import dev.teal.contract.Annotations;
+import dev.teal.contract.ClusterNames;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -37,8 +37,6 @@ public final class ClusterClient {
     /** Labels on every per-color Service the controller keeps. */
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String MANAGER = "teal-controller";
-    public static final String FRONT_LABEL = "teal.dev/front";
-    public static final String COLOR_LABEL = "teal.dev/color";
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterClient.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -73,10 +71,10 @@ public final class ClusterClient {
 
     public List<EndpointSlice> slicesOf(String namespace, String serviceName) {
         List<EndpointSlice> all = client.discovery().v1().endpointSlices().inNamespace(namespace)
-                .withLabel(ClusterNames.SERVICE_NAME_LABEL, serviceName).list().getItems();
+                .withLabel(Annotations.SERVICE_NAME_LABEL, serviceName).list().getItems();
         // the label selector is an equality match; filter again so a lenient server cannot widen it
         return all.stream().filter(s -> serviceName.equals(label(s.getMetadata().getLabels(),
-                ClusterNames.SERVICE_NAME_LABEL))).toList();
+                Annotations.SERVICE_NAME_LABEL))).toList();
     }
 
     /**
@@ -91,8 +89,8 @@ public final class ClusterClient {
         List<ServicePort> ports = front.getSpec().getPorts().stream().map(p -> new ServicePortBuilder()
                 .withName(p.getName()).withProtocol(p.getProtocol()).withPort(p.getPort())
                 .withTargetPort(p.getTargetPort()).build()).toList();
-        Map<String, String> labels = Map.of(MANAGED_BY, MANAGER, FRONT_LABEL, front.getMetadata().getName(),
-                COLOR_LABEL, color);
+        Map<String, String> labels = Map.of(MANAGED_BY, MANAGER, Annotations.SERVICE_FRONT_LABEL,
+                front.getMetadata().getName(), Annotations.SERVICE_COLOR_LABEL, color);
         OwnerReference owner = new OwnerReferenceBuilder().withApiVersion("v1").withKind("Service")
                 .withName(front.getMetadata().getName()).withUid(front.getMetadata().getUid())
                 .withController(true).withBlockOwnerDeletion(true).build();

@@ -1,6 +1,6 @@
 package dev.teal.controller.cutover;
 
-import dev.teal.gateway.config.HostPort;
+import dev.teal.contract.HostPort;
 import java.time.Duration;
 import java.util.List;
 

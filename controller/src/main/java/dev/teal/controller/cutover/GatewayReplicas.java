@@ -1,8 +1,8 @@
 package dev.teal.controller.cutover;
 
+import dev.teal.contract.HostPort;
 import dev.teal.controller.cluster.ClusterClient;
-import dev.teal.gateway.config.HostPort;
-import dev.teal.gateway.discovery.ReadyEndpoints;
+import dev.teal.controller.cluster.ReadyEndpoints;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.ArrayList;

@@ -1,6 +1,10 @@
 package dev.teal.controller.cutover;
 
-import dev.teal.gateway.config.HostPort;
+import dev.teal.contract.HostPort;
+import dev.teal.contract.status.ColorStatus;
+import dev.teal.contract.status.ServiceStatus;
+import dev.teal.contract.status.StatusDocument;
+import dev.teal.contract.status.StatusJson;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The second switch gate of a front Service with {@code teal.dev/health-path}: every gateway replica's own active
@@ -20,8 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
  * every color they know, so the target is checked before anything switches to it.
  */
 public final class HealthGate {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     /** Whether the gate is open, and a message naming what it still waits for. */
     public record Result(boolean open, String message) {
     }
@@ -70,19 +70,16 @@ public final class HealthGate {
         if (response.statusCode() != 200) {
             return replica + " answered " + response.statusCode();
         }
-        JsonNode endpoints;
+        StatusDocument document;
         try {
-            endpoints = JSON.readTree(response.body()).path("services").path(serviceKey).path("colors").path(color)
-                    .path("endpoints");
+            document = StatusJson.read(response.body());
         } catch (JacksonException e) {
             return replica + " answered something that is not JSON";
         }
-        int usable = 0;
-        for (JsonNode e : endpoints) {
-            if (e.path("healthy").asBoolean(false) && !e.path("ejected").asBoolean(false)) {
-                usable++;
-            }
-        }
-        return usable >= needed ? null : replica + " finds " + usable + "/" + endpoints.size() + " usable";
+        ServiceStatus service = document.service(serviceKey);
+        ColorStatus found = service == null ? null : service.color(color);
+        int usable = found == null ? 0 : found.usableEndpoints();
+        int all = found == null ? 0 : found.endpoints().size();
+        return usable >= needed ? null : replica + " finds " + usable + "/" + all + " usable";
     }
 }

@@ -1,6 +1,10 @@
 package dev.teal.controller.cutover;
 
-import dev.teal.gateway.config.HostPort;
+import dev.teal.contract.HostPort;
+import dev.teal.contract.status.DrainStatus;
+import dev.teal.contract.status.ServiceStatus;
+import dev.teal.contract.status.StatusDocument;
+import dev.teal.contract.status.StatusJson;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,19 +22,16 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Asks gateway replicas' admin {@code GET /status?service=KEY} what they serve for one service (the JSON in
- * docs/SEAMS.md, holding that service only). At most {@code concurrency} replicas are asked at once; each answer has
+ * Asks gateway replicas' admin {@code GET /status?service=KEY} what they serve for one service (a {@link StatusDocument}
+ * holding that service only). At most {@code concurrency} replicas are asked at once; each answer has
  * {@code timeout} from the moment its request starts, so a slow or dead replica costs one slot for at most that long
  * and never holds up the others.
  */
 public final class ReplicaProbe implements AutoCloseable {
     /** Replicas asked at once unless told otherwise. */
     public static final int DEFAULT_CONCURRENCY = 16;
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http;
     private final Duration timeout;
@@ -101,21 +102,20 @@ public final class ReplicaProbe implements AutoCloseable {
         if (response.statusCode() != 200) {
             return ReplicaAnswer.failed(replica, "answered " + response.statusCode() + " to GET /status");
         }
-        JsonNode root;
+        StatusDocument document;
         try {
-            root = JSON.readTree(response.body());
+            document = StatusJson.read(response.body());
         } catch (JacksonException e) {
             return ReplicaAnswer.failed(replica, "answered GET /status with something that is not JSON");
         }
         // a gateway older than ?service= answers every service: the lookup by key works on either document
-        JsonNode service = root.path("services").path(serviceKey);
-        if (!service.isObject()) {
+        ServiceStatus service = document.service(serviceKey);
+        if (service == null) {
             return new ReplicaAnswer(replica, null, null, null);
         }
-        String serving = service.path("serving").asString(null);
-        JsonNode drain = service.path("drain");
-        String draining = drain.isObject() ? drain.path("color").asString("?") : null;
-        return new ReplicaAnswer(replica, null, serving, draining);
+        DrainStatus drain = service.drain();
+        String draining = drain == null ? null : drain.color() == null ? "?" : drain.color();
+        return new ReplicaAnswer(replica, null, service.serving(), draining);
     }
 
     private static String reason(Throwable e) {

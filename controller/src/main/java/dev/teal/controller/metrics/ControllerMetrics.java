@@ -1,7 +1,7 @@
 package dev.teal.controller.metrics;
 
+import dev.teal.contract.BuildInfo;
 import dev.teal.controller.reconcile.Phase;
-import dev.teal.gateway.BuildInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;

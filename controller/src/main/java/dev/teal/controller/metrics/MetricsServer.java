@@ -2,7 +2,7 @@ package dev.teal.controller.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.teal.gateway.config.HostPort;
+import dev.teal.contract.HostPort;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

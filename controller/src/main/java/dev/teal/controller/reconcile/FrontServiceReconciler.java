@@ -1,5 +1,7 @@
 package dev.teal.controller.reconcile;
 
+import dev.teal.contract.Annotations;
+import dev.teal.contract.ClusterNames;
 import dev.teal.controller.cluster.ClusterClient;
 import dev.teal.controller.cutover.Confirmation;
 import dev.teal.controller.cutover.CutoverConfirmer;
@@ -9,7 +11,6 @@ import dev.teal.controller.metrics.ControllerMetrics.Result;
 import dev.teal.controller.reconcile.CutoverStatus.Cutover;
 import dev.teal.controller.reconcile.CutoverStatus.LastCutover;
 import dev.teal.controller.reconcile.CutoverStatus.ScaleDown;
-import dev.teal.gateway.discovery.ClusterNames;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -66,12 +67,12 @@ public final class FrontServiceReconciler {
     public Duration reconcile(String namespace, String name) {
         Service front = cluster.service(namespace, name);
         Map<String, String> annotations = front == null ? Map.of() : annotations(front);
-        if (!annotations.containsKey(TealAnnotations.ACTIVE)) {
+        if (!annotations.containsKey(Annotations.ACTIVE)) {
             metrics.forget(namespace, name);
             return null;
         }
         Instant now = clock.instant();
-        CutoverStatus status = CutoverStatus.parse(annotations.get(TealAnnotations.STATUS));
+        CutoverStatus status = CutoverStatus.parse(annotations.get(Annotations.STATUS));
         TealSpec spec;
         try {
             spec = TealAnnotations.parse(name, annotations, front.getSpec().getSelector());
@@ -143,7 +144,7 @@ public final class FrontServiceReconciler {
         String message = "switching " + (spec.serving() == null ? "to " + target : "from " + spec.serving()
                 + " to " + target) + " (" + ready + " ready endpoints); asking gateway replicas";
         write(front, status, base.next(Phase.Switching, target, message, now, cutover.withSwitchedAt(now)),
-                Map.of(TealAnnotations.SERVING, target), now);
+                Map.of(Annotations.SERVING, target), now);
         cluster.event(front, "Normal", "CutoverStarted", message);
         return CONFIRM_POLL;
     }
@@ -233,10 +234,10 @@ public final class FrontServiceReconciler {
 
     /** Points the front selector at {@code color}; labels the Service and every Ingress that routes to it. */
     private Service selectAndLabel(Service front, TealSpec spec, String color) {
-        Service current = cluster.selectColor(front, spec.colorLabel(), color, TealAnnotations.ACTIVE_COLOR_LABEL);
+        Service current = cluster.selectColor(front, spec.colorLabel(), color, Annotations.ACTIVE_COLOR_LABEL);
         for (Ingress ingress : cluster.ingressesRoutingTo(front.getMetadata().getNamespace(),
                 front.getMetadata().getName())) {
-            cluster.labelIngress(ingress, TealAnnotations.ACTIVE_COLOR_LABEL, color);
+            cluster.labelIngress(ingress, Annotations.ACTIVE_COLOR_LABEL, color);
         }
         return current;
     }
@@ -250,7 +251,7 @@ public final class FrontServiceReconciler {
             return;
         }
         Map<String, String> annotations = new LinkedHashMap<>(more);
-        annotations.put(TealAnnotations.STATUS, next.toJson());
+        annotations.put(Annotations.STATUS, next.toJson());
         cluster.patchAnnotations(front, annotations);
         metrics.currentPhase(ns, name, next.phase());
         if (old == null || old.phase() != next.phase()) {

@@ -1,30 +1,26 @@
 package dev.teal.controller.reconcile;
 
-import dev.teal.gateway.config.ConfigException;
-import dev.teal.gateway.config.Names;
-import dev.teal.gateway.config.Units;
-import dev.teal.gateway.discovery.ClusterNames;
-import dev.teal.gateway.discovery.ServiceAnnotations;
+import static dev.teal.contract.Annotations.ACTIVE;
+import static dev.teal.contract.Annotations.COLOR_LABEL;
+import static dev.teal.contract.Annotations.DRAIN_TIMEOUT;
+import static dev.teal.contract.Annotations.MIN_READY;
+import static dev.teal.contract.Annotations.SCALE_DOWN_DELAY;
+import static dev.teal.contract.Annotations.SERVING;
+
+import dev.teal.contract.Annotations;
+import dev.teal.contract.ClusterNames;
+import dev.teal.contract.ConfigException;
+import dev.teal.contract.Defaults;
+import dev.teal.contract.Names;
+import dev.teal.contract.ServiceAnnotations;
+import dev.teal.contract.Units;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** The {@code teal.dev/*} annotation and label names, and the parser that turns them into a {@link TealSpec}. */
+/** The parser that turns a front Service's {@code teal.dev/*} annotations ({@link Annotations}) into a {@link TealSpec}. */
 public final class TealAnnotations {
-    public static final String PREFIX = ClusterNames.ANNOTATION_PREFIX;
-    public static final String ACTIVE = ClusterNames.ACTIVE;
-    public static final String SERVING = ClusterNames.SERVING;
-    public static final String STATUS = ClusterNames.STATUS;
-    public static final String COLOR_LABEL = PREFIX + "color-label";
-    public static final String MIN_READY = PREFIX + "min-ready";
-    public static final String DRAIN_TIMEOUT = ClusterNames.DRAIN_TIMEOUT;
-    public static final String SCALE_DOWN_DELAY = PREFIX + "scale-down-delay";
-    /** Label set on the front Service and its Ingresses once a color is confirmed. */
-    public static final String ACTIVE_COLOR_LABEL = PREFIX + "active-color";
-
-    public static final String DEFAULT_COLOR_LABEL = "color";
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_MIN_READY = 10_000;
     static final Duration MAX_DURATION = Duration.ofDays(7);
 
@@ -43,9 +39,9 @@ public final class TealAnnotations {
         String active = color(ACTIVE, annotations.get(ACTIVE));
         String servingRaw = annotations.get(SERVING);
         String serving = servingRaw == null ? null : color(SERVING, servingRaw);
-        String colorLabel = labelKey(annotations.getOrDefault(COLOR_LABEL, DEFAULT_COLOR_LABEL));
+        String colorLabel = labelKey(annotations.getOrDefault(COLOR_LABEL, Defaults.COLOR_LABEL));
         int minReady = minReady(annotations.get(MIN_READY));
-        Duration drain = duration(DRAIN_TIMEOUT, annotations.get(DRAIN_TIMEOUT), DEFAULT_DRAIN_TIMEOUT);
+        Duration drain = duration(DRAIN_TIMEOUT, annotations.get(DRAIN_TIMEOUT), Defaults.DRAIN_TIMEOUT);
         Duration scaleDown = duration(SCALE_DOWN_DELAY, annotations.get(SCALE_DOWN_DELAY), null);
         ServiceAnnotations settings;
         try {
@@ -92,7 +88,7 @@ public final class TealAnnotations {
 
     private static int minReady(String value) {
         if (value == null) {
-            return 1;
+            return Defaults.MIN_READY;
         }
         try {
             int n = Integer.parseInt(value.trim());

@@ -1,10 +1,10 @@
 package dev.teal.controller.cluster;
 
-import static dev.teal.controller.testing.Fixtures.NS;
+import static dev.teal.gateway.testing.ClusterObjects.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.teal.controller.testing.Fixtures;
+import dev.teal.gateway.testing.ClusterObjects;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -20,7 +20,7 @@ class ClusterClientTest {
     @Test
     void annotationWriteBasedOnAStaleReadIsAConflict() {
         ClusterClient cluster = new ClusterClient(client, Clock.systemUTC(), "test");
-        Service read = Fixtures.front(client, "shop", Map.of("teal.dev/active", "blue"));
+        Service read = ClusterObjects.front(client, "shop", Map.of("teal.dev/active", "blue"));
         client.services().inNamespace(NS).withName("shop").edit(s -> {
             s.getMetadata().getAnnotations().put("teal.dev/active", "green"); // the user, meanwhile
             return s;
@@ -40,10 +40,10 @@ class ClusterClientTest {
     @Test
     void readyEndpointsCountOnlyReadyAddressesOfTheNamedService() {
         ClusterClient cluster = new ClusterClient(client, Clock.systemUTC(), "test");
-        Fixtures.slice(client, NS, "shop-green", "a", 8080, "http", List.of("10.0.0.1", "10.0.0.2"),
+        ClusterObjects.slice(client, NS, "shop-green", "a", 8080, "http", List.of("10.0.0.1", "10.0.0.2"),
                 List.of("10.0.0.3"));
-        Fixtures.slice(client, NS, "shop-green", "b", 8080, "http", List.of("10.0.0.2", "10.0.0.4"), List.of());
-        Fixtures.slice(client, NS, "shop-greenish", "c", 8080, "http", List.of("10.0.9.9"), List.of());
+        ClusterObjects.slice(client, NS, "shop-green", "b", 8080, "http", List.of("10.0.0.2", "10.0.0.4"), List.of());
+        ClusterObjects.slice(client, NS, "shop-greenish", "c", 8080, "http", List.of("10.0.9.9"), List.of());
 
         assertThat(cluster.readyEndpoints(NS, "shop-green")).isEqualTo(3);
         assertThat(cluster.readyEndpoints(NS, "shop-blue")).isZero();

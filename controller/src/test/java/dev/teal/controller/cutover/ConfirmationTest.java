@@ -2,7 +2,7 @@ package dev.teal.controller.cutover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.teal.gateway.config.HostPort;
+import dev.teal.contract.HostPort;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

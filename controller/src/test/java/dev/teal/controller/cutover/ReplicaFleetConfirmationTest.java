@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.teal.contract.HostPort;
 import dev.teal.controller.cluster.ClusterClient;
-import dev.teal.controller.testing.Fixtures;
-import dev.teal.gateway.config.HostPort;
+import dev.teal.gateway.testing.ClusterObjects;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
@@ -122,7 +122,8 @@ class ReplicaFleetConfirmationTest {
 
     private CutoverConfirmer confirmer(List<Integer> ports) {
         for (int port : ports) {
-            Fixtures.slice(client, GW_NS, ADMIN, ADMIN + "-" + port, port, "admin", List.of("127.0.0.1"), List.of());
+            ClusterObjects.slice(client, GW_NS, ADMIN, ADMIN + "-" + port, port, "admin", List.of("127.0.0.1"),
+                    List.of());
         }
         ClusterClient cluster = new ClusterClient(client, Clock.systemUTC(), "test");
         GatewayReplicas replicas = new GatewayReplicas(cluster, GW_NS, ADMIN, 9901);

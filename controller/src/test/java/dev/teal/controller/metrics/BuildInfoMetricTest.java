@@ -2,7 +2,7 @@ package dev.teal.controller.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.teal.gateway.BuildInfo;
+import dev.teal.contract.BuildInfo;
 import org.junit.jupiter.api.Test;
 
 class BuildInfoMetricTest {

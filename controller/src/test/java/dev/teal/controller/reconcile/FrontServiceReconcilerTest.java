@@ -1,6 +1,6 @@
 package dev.teal.controller.reconcile;
 
-import static dev.teal.controller.testing.Fixtures.NS;
+import static dev.teal.gateway.testing.ClusterObjects.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.teal.controller.cluster.ClusterClient;
@@ -8,7 +8,7 @@ import dev.teal.controller.cutover.CutoverConfirmer;
 import dev.teal.controller.cutover.GatewayReplicas;
 import dev.teal.controller.cutover.ReplicaProbe;
 import dev.teal.controller.metrics.ControllerMetrics;
-import dev.teal.controller.testing.Fixtures;
+import dev.teal.gateway.testing.ClusterObjects;
 import dev.teal.controller.testing.MutableClock;
 import dev.teal.controller.testing.StandInGateway;
 import io.fabric8.kubernetes.api.model.Event;
@@ -58,7 +58,7 @@ class FrontServiceReconcilerTest {
     @Test
     void cutoverWaitsUntilGreenHasMinReadyEndpoints() {
         frontSwitchingBlueToGreen(Map.of("teal.dev/min-ready", "2"));
-        Fixtures.slice(client, NS, "shop-green", "shop-green-a", 8080, "http", List.of("10.0.0.1"),
+        ClusterObjects.slice(client, NS, "shop-green", "shop-green-a", 8080, "http", List.of("10.0.0.1"),
                 List.of("10.0.0.2"));
 
         Duration again = reconciler.reconcile(NS, "shop");
@@ -68,7 +68,7 @@ class FrontServiceReconcilerTest {
         assertThat(annotation("teal.dev/serving")).isEqualTo("blue");
         assertThat(again).isEqualTo(FrontServiceReconciler.WAITING_POLL);
 
-        Fixtures.slice(client, NS, "shop-green", "shop-green-a", 8080, "http", List.of("10.0.0.1", "10.0.0.2"),
+        ClusterObjects.slice(client, NS, "shop-green", "shop-green-a", 8080, "http", List.of("10.0.0.1", "10.0.0.2"),
                 List.of());
         reconciler.reconcile(NS, "shop");
 
@@ -103,9 +103,9 @@ class FrontServiceReconcilerTest {
     void confirmsOnEveryReplicaBeforeTouchingTheSelector() {
         frontSwitchingBlueToGreen(Map.of());
         greenReady();
-        Fixtures.ingress(client, "shop", "shop.example.com", "shop");
-        Fixtures.ingress(client, "other", "other.example.com", "other");
-        Fixtures.gatewayReplicas(client, GW_NS, ADMIN, g1, g2);
+        ClusterObjects.ingress(client, "shop", "shop.example.com", "shop");
+        ClusterObjects.ingress(client, "other", "other.example.com", "other");
+        StandInGateway.publish(client, GW_NS, ADMIN, g1, g2);
         g1.serve(KEY, "blue", null);
         g2.serve(KEY, "blue", null);
 
@@ -157,7 +157,7 @@ class FrontServiceReconcilerTest {
     void unreachableReplicaIsReportedAndNeverCountedAsConfirmed() {
         frontSwitchingBlueToGreen(Map.of("teal.dev/drain-timeout", "5s"));
         greenReady();
-        Fixtures.gatewayReplicas(client, GW_NS, ADMIN, g1, g2);
+        StandInGateway.publish(client, GW_NS, ADMIN, g1, g2);
         g1.serve(KEY, "green", null);
         g2.close();
         reconciler.reconcile(NS, "shop");
@@ -186,7 +186,7 @@ class FrontServiceReconcilerTest {
     void replicaStillDrainingCountsAsConfirmedOnceTheDrainTimeoutHasPassed() {
         frontSwitchingBlueToGreen(Map.of("teal.dev/drain-timeout", "10s"));
         greenReady();
-        Fixtures.gatewayReplicas(client, GW_NS, ADMIN, g1);
+        StandInGateway.publish(client, GW_NS, ADMIN, g1);
         g1.serve(KEY, "green", "blue");
 
         reconciler.reconcile(NS, "shop");
@@ -204,7 +204,7 @@ class FrontServiceReconcilerTest {
     void badAnnotationBlocksWithWarningEventAndChangesNothingElse() {
         frontSwitchingBlueToGreen(Map.of("teal.dev/min-ready", "lots"));
         greenReady();
-        Fixtures.gatewayReplicas(client, GW_NS, ADMIN, g1);
+        StandInGateway.publish(client, GW_NS, ADMIN, g1);
         Service before = front();
 
         reconciler.reconcile(NS, "shop");
@@ -234,7 +234,7 @@ class FrontServiceReconcilerTest {
 
     @Test
     void badColorNameIsReportedWithTheAnnotationName() {
-        Fixtures.front(client, "shop", Map.of("teal.dev/active", "Green!"));
+        ClusterObjects.front(client, "shop", Map.of("teal.dev/active", "Green!"));
 
         reconciler.reconcile(NS, "shop");
 
@@ -247,8 +247,8 @@ class FrontServiceReconcilerTest {
     void changeDuringCutoverWins() {
         frontSwitchingBlueToGreen(Map.of());
         greenReady();
-        Fixtures.slice(client, NS, "shop-blue", "shop-blue-a", 8080, "http", List.of("10.0.1.1"), List.of());
-        Fixtures.gatewayReplicas(client, GW_NS, ADMIN, g1);
+        ClusterObjects.slice(client, NS, "shop-blue", "shop-blue-a", 8080, "http", List.of("10.0.1.1"), List.of());
+        StandInGateway.publish(client, GW_NS, ADMIN, g1);
         g1.serve(KEY, "green", "blue");
         reconciler.reconcile(NS, "shop");
         reconciler.reconcile(NS, "shop");
@@ -275,10 +275,10 @@ class FrontServiceReconcilerTest {
     void scaleDownOnlyAfterConfirmationAndTheDelay() {
         frontSwitchingBlueToGreen(Map.of("teal.dev/scale-down-delay", "5m"));
         greenReady();
-        Fixtures.deployment(client, "shop-blue", "shop", "blue", 3);
-        Fixtures.deployment(client, "shop-green", "shop", "green", 3);
-        Fixtures.deployment(client, "cart-blue", "cart", "blue", 2);
-        Fixtures.gatewayReplicas(client, GW_NS, ADMIN, g1);
+        ClusterObjects.deployment(client, "shop-blue", "shop", "blue", 3);
+        ClusterObjects.deployment(client, "shop-green", "shop", "green", 3);
+        ClusterObjects.deployment(client, "cart-blue", "cart", "blue", 2);
+        StandInGateway.publish(client, GW_NS, ADMIN, g1);
         g1.serve(KEY, "green", "blue");
 
         reconciler.reconcile(NS, "shop");
@@ -314,9 +314,9 @@ class FrontServiceReconcilerTest {
 
     @Test
     void firstCutoverOfANewServiceIsConfirmedBeforeTheSelectorGetsAColor() {
-        Fixtures.front(client, "shop", Map.of("teal.dev/active", "blue"));
-        Fixtures.slice(client, NS, "shop-blue", "shop-blue-a", 8080, "http", List.of("10.0.1.1"), List.of());
-        Fixtures.gatewayReplicas(client, GW_NS, ADMIN, g1);
+        ClusterObjects.front(client, "shop", Map.of("teal.dev/active", "blue"));
+        ClusterObjects.slice(client, NS, "shop-blue", "shop-blue-a", 8080, "http", List.of("10.0.1.1"), List.of());
+        StandInGateway.publish(client, GW_NS, ADMIN, g1);
 
         reconciler.reconcile(NS, "shop");
         assertThat(annotation("teal.dev/serving")).isEqualTo("blue");
@@ -335,7 +335,7 @@ class FrontServiceReconcilerTest {
 
     @Test
     void serviceWithoutTheActiveAnnotationIsLeftAlone() {
-        Fixtures.front(client, "shop", Map.of("teal.dev/min-ready", "nonsense"));
+        ClusterObjects.front(client, "shop", Map.of("teal.dev/min-ready", "nonsense"));
 
         assertThat(reconciler.reconcile(NS, "shop")).isNull();
         assertThat(reconciler.reconcile(NS, "missing")).isNull();
@@ -353,7 +353,7 @@ class FrontServiceReconcilerTest {
         annotations.put("teal.dev/serving", "blue");
         annotations.put("teal.dev/status", new CutoverStatus(Phase.Active, "blue", "serving blue",
                 clock.instant().minusSeconds(60), null, null, null).toJson());
-        Fixtures.front(client, "shop", annotations);
+        ClusterObjects.front(client, "shop", annotations);
         return client.services().inNamespace(NS).withName("shop").edit(x -> {
             x.getSpec().getSelector().put("color", "blue");
             return x;
@@ -361,7 +361,7 @@ class FrontServiceReconcilerTest {
     }
 
     private void greenReady() {
-        Fixtures.slice(client, NS, "shop-green", "shop-green-a", 8080, "http", List.of("10.0.2.1"), List.of());
+        ClusterObjects.slice(client, NS, "shop-green", "shop-green-a", 8080, "http", List.of("10.0.2.1"), List.of());
     }
 
     private Service front() {

@@ -1,5 +1,6 @@
 package dev.teal.controller.testing;
 
+import dev.teal.contract.HostPort;
 import dev.teal.controller.ControllerSettings;
 import dev.teal.controller.TealController;
 import dev.teal.controller.election.LeaderElection;
@@ -7,10 +8,10 @@ import dev.teal.controller.reconcile.CutoverStatus;
 import dev.teal.controller.reconcile.Phase;
 import dev.teal.gateway.config.ConfigParser;
 import dev.teal.gateway.config.GatewayConfig;
-import dev.teal.gateway.config.HostPort;
 import dev.teal.gateway.demo.DemoBackend;
 import dev.teal.gateway.discovery.ClusterGateway;
 import dev.teal.gateway.discovery.RestartableApiServer;
+import dev.teal.gateway.testing.ClusterObjects;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,7 +35,7 @@ import java.util.stream.Stream;
  * has no host, so it is the gateways' default service and any Host reaches it.
  */
 public final class ClusterFixture implements AutoCloseable {
-    public static final String NS = Fixtures.NS;
+    public static final String NS = ClusterObjects.NS;
     public static final String GW_NS = "teal-system";
     public static final String ADMIN = "teal-gateway-admin";
     public static final LeaderElection.Timing FAST = new LeaderElection.Timing(Duration.ofMillis(2000),
@@ -60,13 +61,13 @@ public final class ClusterFixture implements AutoCloseable {
     /** Adds (or replaces) the slice of {@code shop-<color>} that holds backend {@code b}. */
     public void colorSlice(String color, DemoBackend b, boolean ready) {
         List<String> addr = List.of("127.0.0.1");
-        Fixtures.slice(client, NS, "shop-" + color, "shop-" + color + "-" + b.port(), b.port(), "http",
+        ClusterObjects.slice(client, NS, "shop-" + color, "shop-" + color + "-" + b.port(), b.port(), "http",
                 ready ? addr : List.of(), ready ? List.of() : addr);
     }
 
     /** The user's front Service {@code shop} with these annotations and an Ingress of class teal to it. */
     public void front(Map<String, String> annotations) {
-        Fixtures.front(client, "shop", annotations);
+        ClusterObjects.front(client, "shop", annotations);
         client.network().v1().ingresses().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.networking.v1
                 .IngressBuilder().withNewMetadata().withName("shop").withNamespace(NS).endMetadata()
                 .withNewSpec().withIngressClassName("teal").withNewDefaultBackend().withNewService().withName("shop")
@@ -79,7 +80,7 @@ public final class ClusterFixture implements AutoCloseable {
      */
     public ClusterGateway gateway(String name) throws InterruptedException {
         ClusterGateway gw = startGateway(name, api.client("gateway/" + name), snapshot(name));
-        Fixtures.slice(client, GW_NS, ADMIN, ADMIN + "-" + name, gw.gateway().adminPort(), "admin",
+        ClusterObjects.slice(client, GW_NS, ADMIN, ADMIN + "-" + name, gw.gateway().adminPort(), "admin",
                 List.of("127.0.0.1"), List.of());
         return gw;
     }

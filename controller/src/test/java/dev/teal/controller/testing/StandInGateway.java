@@ -1,12 +1,15 @@
 package dev.teal.controller.testing;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.teal.gateway.testing.ClusterObjects;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +43,15 @@ public final class StandInGateway implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /** The gateway admin Service's slice: one ready endpoint per stand-in, all on 127.0.0.1 (one slice per port). */
+    public static void publish(KubernetesClient client, String namespace, String adminService,
+                               StandInGateway... replicas) {
+        for (StandInGateway g : replicas) {
+            ClusterObjects.slice(client, namespace, adminService, adminService + "-" + g.port(), g.port(), "admin",
+                    List.of("127.0.0.1"), List.of());
+        }
     }
 
     public int port() {

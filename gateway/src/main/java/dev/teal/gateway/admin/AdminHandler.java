@@ -1,5 +1,6 @@
 package dev.teal.gateway.admin;
 
+import dev.teal.contract.status.StatusDocument;
 import dev.teal.gateway.config.ReloadResult;
 import dev.teal.gateway.metrics.GatewayMetrics;
 import dev.teal.gateway.routing.Router;
@@ -145,7 +146,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     + ("kubernetes".equals(mode) ? " (NAME.NAMESPACE in Kubernetes mode)" : "")));
         }
         String name = names.get(0);
-        ObjectNode one = StatusView.one(router.current(), name, ready.getAsBoolean(), mode, statusExtras);
+        StatusDocument one = StatusView.one(router.current(), name, ready.getAsBoolean(), mode, statusExtras);
         return one == null ? json(HttpResponseStatus.NOT_FOUND, error("unknown service '" + name + "'"))
                 : json(HttpResponseStatus.OK, one);
     }
@@ -208,7 +209,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return json(HttpResponseStatus.METHOD_NOT_ALLOWED, error("method not allowed"));
     }
 
-    private static FullHttpResponse json(HttpResponseStatus status, ObjectNode node) {
+    /** {@code node}: a tree, or a record of the contract module ({@link StatusDocument}). */
+    private static FullHttpResponse json(HttpResponseStatus status, Object node) {
         return body(status, StatusView.JSON.writeValueAsString(node) + "\n", "application/json");
     }
 

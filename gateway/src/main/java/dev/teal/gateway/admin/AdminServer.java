@@ -1,7 +1,7 @@
 package dev.teal.gateway.admin;
 
+import dev.teal.contract.HostPort;
 import dev.teal.gateway.config.GatewayConfig;
-import dev.teal.gateway.config.HostPort;
 import dev.teal.gateway.config.ReloadResult;
 import dev.teal.gateway.listener.Transport;
 import dev.teal.gateway.metrics.GatewayMetrics;

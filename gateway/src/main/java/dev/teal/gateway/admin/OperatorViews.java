@@ -1,13 +1,13 @@
 package dev.teal.gateway.admin;
 
-import dev.teal.gateway.BuildInfo;
+import dev.teal.contract.BuildInfo;
+import dev.teal.contract.HealthCheck;
+import dev.teal.contract.HostPort;
+import dev.teal.contract.Units;
 import dev.teal.gateway.config.Cidr;
 import dev.teal.gateway.config.GatewayConfig;
-import dev.teal.gateway.config.HealthCheck;
-import dev.teal.gateway.config.HostPort;
 import dev.teal.gateway.config.ReloadResult;
 import dev.teal.gateway.config.ServiceConfig;
-import dev.teal.gateway.config.Units;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.node.ArrayNode;

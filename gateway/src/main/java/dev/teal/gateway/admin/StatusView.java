@@ -1,31 +1,41 @@
 package dev.teal.gateway.admin;
 
+import dev.teal.contract.status.ColorStatus;
+import dev.teal.contract.status.DrainStatus;
+import dev.teal.contract.status.EndpointStatus;
+import dev.teal.contract.status.LastDrainStatus;
+import dev.teal.contract.status.RefusedSwitchStatus;
+import dev.teal.contract.status.ServiceStatus;
+import dev.teal.contract.status.StatusDocument;
+import dev.teal.contract.status.StatusJson;
 import dev.teal.gateway.drain.Drain;
 import dev.teal.gateway.routing.RefusedSwitch;
 import dev.teal.gateway.routing.RoutingSnapshot;
 import dev.teal.gateway.routing.ServiceRoute;
 import dev.teal.gateway.upstream.ColorPool;
 import dev.teal.gateway.upstream.Endpoint;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
-/** Builds the {@code /status} document (its shape is fixed in docs/SEAMS.md; the controller reads it). */
+/** Builds the {@code /status} document ({@link StatusDocument}, in the contract module; the controller reads it). */
 final class StatusView {
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final JsonMapper JSON = StatusJson.MAPPER;
 
     private StatusView() {
     }
 
-    static ObjectNode of(RoutingSnapshot snapshot, boolean ready, String mode,
-                         Function<String, Map<String, ?>> extras) {
-        ObjectNode root = head(ready, mode);
-        ObjectNode services = root.putObject("services");
+    static StatusDocument of(RoutingSnapshot snapshot, boolean ready, String mode,
+                             Function<String, Map<String, ?>> extras) {
+        Map<String, ServiceStatus> services = new LinkedHashMap<>();
         for (ServiceRoute route : snapshot.services()) {
-            service(services.putObject(route.service().name()), route, extras);
+            services.put(route.service().name(), service(route, extras));
         }
-        return root;
+        return new StatusDocument(ready, mode, services);
     }
 
     /**
@@ -34,94 +44,56 @@ final class StatusView {
      *
      * @return the document, or null when the gateway does not route {@code name}
      */
-    static ObjectNode one(RoutingSnapshot snapshot, String name, boolean ready, String mode,
-                          Function<String, Map<String, ?>> extras) {
+    static StatusDocument one(RoutingSnapshot snapshot, String name, boolean ready, String mode,
+                              Function<String, Map<String, ?>> extras) {
         ServiceRoute route = snapshot.service(name);
         if (route == null) {
             return null;
         }
-        ObjectNode root = head(ready, mode);
-        service(root.putObject("services").putObject(name), route, extras);
-        return root;
+        return new StatusDocument(ready, mode, Map.of(name, service(route, extras)));
     }
 
-    private static ObjectNode head(boolean ready, String mode) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("ready", ready);
-        root.put("mode", mode);
-        return root;
-    }
-
-    private static void service(ObjectNode s, ServiceRoute route, Function<String, Map<String, ?>> extras) {
+    private static ServiceStatus service(ServiceRoute route, Function<String, Map<String, ?>> extras) {
         String name = route.service().name();
-        s.put("serving", route.serving().color());
-        s.put("servingSince", route.since().toString());
-        s.put("source", route.service().servingSource());
+        String serving = route.serving().color();
         String fileActive = route.service().config().active();
-        if (!fileActive.equals(route.serving().color())) {
-            s.put("configActive", fileActive); // an admin switch overrides the file until its active changes
-        }
-        s.put("switches", route.service().switches());
-        s.put("inflight", route.service().inflight());
-        ObjectNode colors = s.putObject("colors");
+        // an admin switch overrides the file until its active changes
+        String configActive = fileActive.equals(serving) ? null : fileActive;
+        Map<String, ColorStatus> colors = new LinkedHashMap<>();
         for (String color : route.service().config().colors().keySet()) {
             ColorPool pool = route.service().pools().get(color);
-            if (pool == null) {
-                continue;
+            if (pool != null) {
+                colors.put(color, color(pool));
             }
-            ObjectNode c = colors.putObject(color);
-            c.put("state", pool.state().name().toLowerCase(java.util.Locale.ROOT));
-            c.put("inflight", pool.inflight());
-            int active = 0;
-            int idle = 0;
-            var eps = c.putArray("endpoints");
-            for (Endpoint e : pool.endpoints()) {
-                active += e.activeConnections().get();
-                idle += e.idleConnections().get();
-                ObjectNode en = eps.addObject();
-                en.put("address", e.address().toString());
-                en.put("healthy", e.isHealthy());
-                en.put("ejected", e.isEjected());
-                en.put("inflight", e.inflight());
-            }
-            ObjectNode conns = c.putObject("connections");
-            conns.put("active", active);
-            conns.put("idle", idle);
         }
         RefusedSwitch refused = route.service().refused();
-        if (refused == null) {
-            s.putNull("refusedSwitch");
-        } else {
-            ObjectNode rn = s.putObject("refusedSwitch");
-            rn.put("to", refused.to());
-            rn.put("reason", refused.reason());
-            rn.put("at", refused.at().toString());
-        }
         Drain d = route.service().drains().current();
-        if (d == null) {
-            s.putNull("drain");
-        } else {
-            ObjectNode dn = s.putObject("drain");
-            dn.put("color", d.color());
-            dn.put("startedAt", d.startedAt().toString());
-            dn.put("deadline", d.deadline().toString());
-            dn.put("inflight", d.inflight());
-            dn.put("connections", d.connections());
-        }
         Drain last = route.service().drains().last();
-        if (last == null) {
-            s.putNull("lastDrain");
-        } else {
-            ObjectNode ln = s.putObject("lastDrain");
-            ln.put("color", last.color());
-            ln.put("result", last.result().label());
-            ln.put("startedAt", last.startedAt().toString());
-            ln.put("endedAt", last.endedAt().toString());
-            ln.put("closed", last.closed());
+        Map<String, Object> more = new LinkedHashMap<>();
+        Map<String, ?> given = extras.apply(name);
+        if (given != null) {
+            more.putAll(given);
         }
-        Map<String, ?> more = extras.apply(name);
-        if (more != null) {
-            more.forEach((k, v) -> s.set(k, JSON.valueToTree(v)));
+        return new ServiceStatus(serving, route.since(), route.service().servingSource(), configActive,
+                route.service().switches(), route.service().inflight(), colors,
+                refused == null ? null : new RefusedSwitchStatus(refused.to(), refused.reason(), refused.at()),
+                d == null ? null : new DrainStatus(d.color(), d.startedAt(), d.deadline(), d.inflight(),
+                        d.connections()),
+                last == null ? null : new LastDrainStatus(last.color(), last.result().label(), last.startedAt(),
+                        last.endedAt(), last.closed()),
+                more);
+    }
+
+    private static ColorStatus color(ColorPool pool) {
+        int active = 0;
+        int idle = 0;
+        List<EndpointStatus> endpoints = new ArrayList<>();
+        for (Endpoint e : pool.endpoints()) {
+            active += e.activeConnections().get();
+            idle += e.idleConnections().get();
+            endpoints.add(new EndpointStatus(e.address().toString(), e.isHealthy(), e.isEjected(), e.inflight()));
         }
+        return new ColorStatus(pool.state().name().toLowerCase(Locale.ROOT), pool.inflight(), endpoints,
+                new ColorStatus.Connections(active, idle));
     }
 }

@@ -1,5 +1,11 @@
 package dev.teal.gateway.config;
 
+import dev.teal.contract.ConfigException;
+import dev.teal.contract.Defaults;
+import dev.teal.contract.HealthCheck;
+import dev.teal.contract.HostPort;
+import dev.teal.contract.Names;
+import dev.teal.contract.Units;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -171,7 +177,7 @@ public final class ConfigParser {
                     h.optional("healthyThreshold").map(x -> x.integer(1, 100)).orElse(def.healthyThreshold())));
         }).orElse(null);
         return new ServiceConfig(name, hosts, active,
-                n.duration("drainTimeout", ServiceConfig.DEFAULT_DRAIN_TIMEOUT),
+                n.duration("drainTimeout", Defaults.DRAIN_TIMEOUT),
                 n.size("maxBodySize", 0, Long.MAX_VALUE),
                 n.optional("maxInflight").map(x -> x.integer(0, 10_000_000)).orElse(0),
                 hc, colors);

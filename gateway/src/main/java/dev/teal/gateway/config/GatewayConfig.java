@@ -1,5 +1,7 @@
 package dev.teal.gateway.config;
 
+import dev.teal.contract.ConfigException;
+import dev.teal.contract.HostPort;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

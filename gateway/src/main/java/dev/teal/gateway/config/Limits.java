@@ -1,5 +1,7 @@
 package dev.teal.gateway.config;
 
+import dev.teal.contract.ConfigException;
+
 /**
  * Bounds on what one client may send.
  *

@@ -1,5 +1,7 @@
 package dev.teal.gateway.config;
 
+import dev.teal.contract.ConfigException;
+
 /**
  * How a route's path is compared with a request's path, as in the Kubernetes Ingress API.
  * {@link #IMPLEMENTATION_SPECIFIC} is matched exactly like {@link #PREFIX} (Teal's choice; the API leaves it to the

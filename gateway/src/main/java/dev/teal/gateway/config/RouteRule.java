@@ -1,5 +1,7 @@
 package dev.teal.gateway.config;
 
+import dev.teal.contract.ConfigException;
+import dev.teal.contract.Names;
 import java.util.Objects;
 
 /**

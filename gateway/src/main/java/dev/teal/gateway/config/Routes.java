@@ -1,5 +1,6 @@
 package dev.teal.gateway.config;
 
+import dev.teal.contract.ConfigException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

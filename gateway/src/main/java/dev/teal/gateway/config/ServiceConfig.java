@@ -1,5 +1,10 @@
 package dev.teal.gateway.config;
 
+import dev.teal.contract.ConfigException;
+import dev.teal.contract.HealthCheck;
+import dev.teal.contract.HostPort;
+import dev.teal.contract.Names;
+import dev.teal.contract.ServiceAnnotations;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,12 +26,18 @@ import java.util.Objects;
 public record ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
                             int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors) {
 
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     /**
      * The one pool of a service without colors (Kubernetes mode: a plain Service routed to its own endpoints). Not a
      * valid color name, so no file can configure it; it is the {@code color} label value of such a service's metrics.
      */
     public static final String NO_COLOR = "-";
+
+    /** A Kubernetes-mode service: the settings its front Service's annotations give, with the colors the cluster gives. */
+    public static ServiceConfig of(ServiceAnnotations settings, String key, List<String> hosts, String active,
+                                   Duration drainTimeout, Map<String, List<HostPort>> colors) {
+        return new ServiceConfig(key, hosts, active, drainTimeout, settings.maxBodySize(), settings.maxInflight(),
+                settings.healthCheck(), colors);
+    }
 
     public ServiceConfig {
         Names.service(name);

@@ -1,5 +1,6 @@
 package dev.teal.gateway.config;
 
+import dev.teal.contract.ConfigException;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package dev.teal.gateway.discovery;
 
+import dev.teal.contract.Annotations;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -218,7 +219,7 @@ public final class ClusterDiscovery implements AutoCloseable {
         for (IngressClass c : ingressClasses.getStore().list()) {
             Map<String, String> a = c.getMetadata().getAnnotations();
             if (ingressClass.equals(c.getMetadata().getName()) && a != null
-                    && "true".equals(a.get(ClusterNames.DEFAULT_CLASS_ANNOTATION))) {
+                    && "true".equals(a.get(Annotations.DEFAULT_CLASS_ANNOTATION))) {
                 return true;
             }
         }

@@ -1,10 +1,10 @@
 package dev.teal.gateway.discovery;
 
+import dev.teal.contract.ConfigException;
+import dev.teal.contract.Units;
 import dev.teal.gateway.Gateway;
-import dev.teal.gateway.config.ConfigException;
 import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.config.ReloadResult;
-import dev.teal.gateway.config.Units;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,6 +1,7 @@
 package dev.teal.gateway.discovery;
 
-import dev.teal.gateway.config.ConfigException;
+import dev.teal.contract.ConfigException;
+import dev.teal.contract.Defaults;
 import dev.teal.gateway.config.ConfigParser;
 import dev.teal.gateway.config.GatewayConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -51,7 +52,7 @@ public final class ClusterMode {
         String namespace = null;
         Path config = null;
         Path snapshot = Path.of(System.getProperty("java.io.tmpdir"), "teal", "snapshot.json");
-        String ingressClass = ClusterNames.DEFAULT_INGRESS_CLASS;
+        String ingressClass = Defaults.INGRESS_CLASS;
         String publish = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];

@@ -1,13 +1,17 @@
 package dev.teal.gateway.discovery;
 
-import dev.teal.gateway.config.ConfigException;
-import dev.teal.gateway.config.HostPort;
-import dev.teal.gateway.config.Names;
+import dev.teal.contract.Annotations;
+import dev.teal.contract.ClusterNames;
+import dev.teal.contract.ConfigException;
+import dev.teal.contract.Defaults;
+import dev.teal.contract.HostPort;
+import dev.teal.contract.Names;
+import dev.teal.contract.ServiceAnnotations;
+import dev.teal.contract.Units;
 import dev.teal.gateway.config.PathType;
 import dev.teal.gateway.config.RouteRule;
 import dev.teal.gateway.config.Routes;
 import dev.teal.gateway.config.ServiceConfig;
-import dev.teal.gateway.config.Units;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
@@ -171,13 +175,13 @@ public final class ServiceMapBuilder {
                 String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
                 services.put(key, s);
                 Map<String, String> a = s.getMetadata().getAnnotations();
-                if (a != null && a.containsKey(ClusterNames.SERVING)) {
+                if (a != null && a.containsKey(Annotations.SERVING)) {
                     fronts.add(key);
                 }
             }
             for (EndpointSlice slice : slices) {
                 Map<String, String> labels = slice.getMetadata().getLabels();
-                String owner = labels == null ? null : labels.get(ClusterNames.SERVICE_NAME_LABEL);
+                String owner = labels == null ? null : labels.get(Annotations.SERVICE_NAME_LABEL);
                 if (owner != null) {
                     slicesByService.computeIfAbsent(slice.getMetadata().getNamespace() + "/" + owner,
                             k -> new ArrayList<>()).add(slice);
@@ -361,22 +365,22 @@ public final class ServiceMapBuilder {
             String rv = svc.getMetadata().getResourceVersion();
             try {
                 Duration drain = drainTimeout(a);
-                String servingValue = a.get(ClusterNames.SERVING);
-                if (servingValue == null && a.containsKey(ClusterNames.ACTIVE)) {
+                String servingValue = a.get(Annotations.SERVING);
+                if (servingValue == null && a.containsKey(Annotations.ACTIVE)) {
                     return failed(Problem.BACKEND_NOT_SERVING, "Service " + ns + "/" + name + " has "
-                            + ClusterNames.ACTIVE + " but no " + ClusterNames.SERVING
+                            + Annotations.ACTIVE + " but no " + Annotations.SERVING
                             + " yet (the controller sets it); not routed until then");
                 }
                 if (servingValue == null) {
                     Map<String, List<HostPort>> pool = Map.of(ServiceConfig.NO_COLOR,
                             endpoints(index.slicesOf(ns, name), portName));
-                    return new Backend(portName, settings.of(key, a, warn).config(key, List.of(),
+                    return new Backend(portName, ServiceConfig.of(settings.of(key, a, warn), key, List.of(),
                             ServiceConfig.NO_COLOR, drain, pool), new Origin(ns, name, null, rv), null, null);
                 }
                 String serving = Names.color(servingValue);
                 Set<String> colors = new LinkedHashSet<>();
                 colors.add(serving);
-                String active = a.get(ClusterNames.ACTIVE);
+                String active = a.get(Annotations.ACTIVE);
                 if (active != null && isColor(active)) {
                     colors.add(active);
                 }
@@ -386,7 +390,8 @@ public final class ServiceMapBuilder {
                     endpoints.put(color, endpoints(index.slicesOf(ns, ClusterNames.colorService(name, color)),
                             portName));
                 }
-                ServiceConfig config = settings.of(key, a, warn).config(key, List.of(), serving, drain, endpoints);
+                ServiceConfig config = ServiceConfig.of(settings.of(key, a, warn), key, List.of(), serving, drain,
+                        endpoints);
                 return new Backend(portName, config,
                         new Origin(ns, name, serving, rv), null, null);
             } catch (ConfigException e) {
@@ -452,14 +457,14 @@ public final class ServiceMapBuilder {
     }
 
     private static Duration drainTimeout(Map<String, String> annotations) {
-        String v = annotations.get(ClusterNames.DRAIN_TIMEOUT);
+        String v = annotations.get(Annotations.DRAIN_TIMEOUT);
         if (v == null) {
-            return ServiceConfig.DEFAULT_DRAIN_TIMEOUT;
+            return Defaults.DRAIN_TIMEOUT;
         }
         try {
             return Units.duration(v);
         } catch (ConfigException e) {
-            return ServiceConfig.DEFAULT_DRAIN_TIMEOUT; // the controller reports the bad value (phase Blocked)
+            return Defaults.DRAIN_TIMEOUT; // the controller reports the bad value (phase Blocked)
         }
     }
 }

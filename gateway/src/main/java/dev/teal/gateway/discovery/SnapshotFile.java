@@ -1,13 +1,16 @@
 package dev.teal.gateway.discovery;
 
-import dev.teal.gateway.config.ConfigException;
-import dev.teal.gateway.config.HealthCheck;
-import dev.teal.gateway.config.HostPort;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.teal.contract.ConfigException;
+import dev.teal.contract.Defaults;
+import dev.teal.contract.HealthCheck;
+import dev.teal.contract.HostPort;
+import dev.teal.contract.Units;
 import dev.teal.gateway.config.PathType;
 import dev.teal.gateway.config.RouteRule;
 import dev.teal.gateway.config.Routes;
 import dev.teal.gateway.config.ServiceConfig;
-import dev.teal.gateway.config.Units;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,15 +20,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The last-known-good service map on local disk. Written atomically (a temporary file in the same directory, flushed to
@@ -38,10 +40,33 @@ import tools.jackson.databind.node.ObjectNode;
  *  "kubernetes":{"namespace":"default","service":"shop","servingAnnotation":"green","resourceVersion":"42"}}},
  *  "routes":[{"host":"shop.example.com","path":"/","pathType":"Prefix","service":"shop.default"}],
  *  "defaultService":null}</pre>
- * A file without {@code routes} (written before routes existed) routes by each service's {@code hosts}.
+ * The file is bound to the records below ({@link Document}) with Jackson, like the {@code /status} document; fields
+ * a reader does not know are ignored and absent ones take their defaults, so files written by older gateways load. A
+ * file without {@code routes} (written before routes existed) routes by each service's {@code hosts}.
  */
 public final class SnapshotFile {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    /** The whole file; {@code routes} is null in a file written before routes existed. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Document(Instant savedAt, Map<String, Service> services, List<Route> routes, String defaultService) {
+    }
+
+    /** One service; durations are written the way the config file writes them ({@code 30s}). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Service(List<String> hosts, String active, String drainTimeout, Long maxBodySize, Integer maxInflight,
+                   Check healthCheck, Map<String, List<String>> colors, ServiceMapBuilder.Origin kubernetes) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Check(String path, String interval, String timeout, Integer unhealthyThreshold, Integer healthyThreshold) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Route(String host, String path, String pathType, String service) {
+    }
 
     private final Path path;
 
@@ -54,50 +79,24 @@ public final class SnapshotFile {
     }
 
     public void save(ServiceMapBuilder.Result snapshot, Instant now) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("savedAt", now.toString());
-        ObjectNode services = root.putObject("services");
+        Map<String, Service> services = new LinkedHashMap<>();
         for (ServiceConfig s : snapshot.services().values()) {
-            ObjectNode n = services.putObject(s.name());
-            var hosts = n.putArray("hosts");
-            s.hosts().forEach(hosts::add);
-            n.put("active", s.active());
-            n.put("drainTimeout", Units.format(s.drainTimeout()));
-            n.put("maxBodySize", s.maxBodySize());
-            n.put("maxInflight", s.maxInflight());
-            if (s.healthCheck() != null) {
-                ObjectNode h = n.putObject("healthCheck");
-                h.put("path", s.healthCheck().path());
-                h.put("interval", Units.format(s.healthCheck().interval()));
-                h.put("timeout", Units.format(s.healthCheck().timeout()));
-                h.put("unhealthyThreshold", s.healthCheck().unhealthyThreshold());
-                h.put("healthyThreshold", s.healthCheck().healthyThreshold());
-            }
-            ObjectNode colors = n.putObject("colors");
-            s.colors().forEach((color, eps) -> {
-                var arr = colors.putArray(color);
-                eps.forEach(e -> arr.add(e.toString()));
-            });
-            ServiceMapBuilder.Origin o = snapshot.origins().get(s.name());
-            if (o != null) {
-                ObjectNode k = n.putObject("kubernetes");
-                o.toStatus().forEach((key, v) -> k.put(key, v == null ? null : v.toString()));
-            }
+            HealthCheck h = s.healthCheck();
+            Map<String, List<String>> colors = new LinkedHashMap<>();
+            s.colors().forEach((color, eps) -> colors.put(color, eps.stream().map(HostPort::toString).toList()));
+            services.put(s.name(), new Service(s.hosts(), s.active(), Units.format(s.drainTimeout()), s.maxBodySize(),
+                    s.maxInflight(), h == null ? null : new Check(h.path(), Units.format(h.interval()),
+                    Units.format(h.timeout()), h.unhealthyThreshold(), h.healthyThreshold()), colors,
+                    snapshot.origins().get(s.name())));
         }
-        var routes = root.putArray("routes");
-        for (RouteRule r : snapshot.routes().rules()) {
-            ObjectNode n = routes.addObject();
-            n.put("host", r.host());
-            n.put("path", r.path());
-            n.put("pathType", r.pathType().apiName());
-            n.put("service", r.service());
-        }
-        root.put("defaultService", snapshot.routes().defaultService());
+        List<Route> routes = snapshot.routes().rules().stream()
+                .map(r -> new Route(r.host(), r.path(), r.pathType().apiName(), r.service())).toList();
+        Document document = new Document(now, services, routes, snapshot.routes().defaultService());
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
         try {
-            byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+            byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
@@ -125,47 +124,47 @@ public final class SnapshotFile {
         if (!Files.isRegularFile(path)) {
             return null;
         }
-        JsonNode root;
+        Document root;
         try {
-            root = JSON.readTree(Files.readString(path, StandardCharsets.UTF_8));
+            root = JSON.readValue(Files.readString(path, StandardCharsets.UTF_8), Document.class);
         } catch (IOException | JacksonException e) {
             throw new ConfigException("snapshot " + path + " cannot be read: " + e.getMessage());
         }
+        if (root == null) {
+            throw new ConfigException("snapshot " + path + " cannot be read: it holds null");
+        }
         Map<String, ServiceConfig> services = new LinkedHashMap<>();
         Map<String, ServiceMapBuilder.Origin> origins = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : root.path("services").properties()) {
-            JsonNode n = e.getValue();
-            List<String> hosts = new ArrayList<>();
-            n.path("hosts").forEach(h -> hosts.add(h.asString()));
+        Map<String, Service> saved = root.services() == null ? Map.of() : root.services();
+        for (Map.Entry<String, Service> e : saved.entrySet()) {
+            Service n = e.getValue();
             Map<String, List<HostPort>> colors = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> c : n.path("colors").properties()) {
-                List<HostPort> eps = new ArrayList<>();
-                c.getValue().forEach(a -> eps.add(HostPort.parse(a.asString())));
-                colors.put(c.getKey(), eps);
+            if (n.colors() != null) {
+                n.colors().forEach((color, eps) -> colors.put(color,
+                        eps == null ? List.of() : eps.stream().map(HostPort::parse).toList()));
             }
-            JsonNode h = n.path("healthCheck");
-            HealthCheck check = !h.isObject() ? null : new HealthCheck(h.path("path").asString(null),
-                    Units.duration(h.path("interval").asString("2s")), Units.duration(h.path("timeout").asString("1s")),
-                    h.path("unhealthyThreshold").asInt(2), h.path("healthyThreshold").asInt(1));
-            services.put(e.getKey(), new ServiceConfig(e.getKey(), hosts, n.path("active").asString(null),
-                    Units.duration(n.path("drainTimeout").asString("30s")), n.path("maxBodySize").asLong(0),
-                    n.path("maxInflight").asInt(0), check, colors));
-            JsonNode k = n.path("kubernetes");
-            if (k.isObject()) {
-                origins.put(e.getKey(), new ServiceMapBuilder.Origin(k.path("namespace").asString(null),
-                        k.path("service").asString(null), k.path("servingAnnotation").asString(null),
-                        k.path("resourceVersion").asString(null)));
+            Check h = n.healthCheck();
+            HealthCheck check = h == null ? null : new HealthCheck(h.path(),
+                    duration(h.interval(), Defaults.HEALTH_INTERVAL), duration(h.timeout(), Defaults.HEALTH_TIMEOUT),
+                    h.unhealthyThreshold() == null ? Defaults.HEALTH_UNHEALTHY_THRESHOLD : h.unhealthyThreshold(),
+                    h.healthyThreshold() == null ? Defaults.HEALTH_HEALTHY_THRESHOLD : h.healthyThreshold());
+            services.put(e.getKey(), new ServiceConfig(e.getKey(), n.hosts() == null ? List.of() : n.hosts(),
+                    n.active(), duration(n.drainTimeout(), Defaults.DRAIN_TIMEOUT),
+                    n.maxBodySize() == null ? 0 : n.maxBodySize(), n.maxInflight() == null ? 0 : n.maxInflight(),
+                    check, colors));
+            if (n.kubernetes() != null) {
+                origins.put(e.getKey(), n.kubernetes());
             }
         }
-        if (!root.has("routes")) {
+        if (root.routes() == null) {
             return new ServiceMapBuilder.Result(services, origins);
         }
-        List<RouteRule> rules = new ArrayList<>();
-        for (JsonNode r : root.path("routes")) {
-            rules.add(new RouteRule(r.path("host").asString(null), r.path("path").asString(null),
-                    PathType.parse(r.path("pathType").asString(null)), r.path("service").asString(null)));
-        }
-        return new ServiceMapBuilder.Result(services, new Routes(rules, root.path("defaultService").asString(null)),
-                origins);
+        List<RouteRule> rules = root.routes().stream()
+                .map(r -> new RouteRule(r.host(), r.path(), PathType.parse(r.pathType()), r.service())).toList();
+        return new ServiceMapBuilder.Result(services, new Routes(rules, root.defaultService()), origins);
+    }
+
+    private static Duration duration(String text, Duration absent) {
+        return text == null ? absent : Units.duration(text);
     }
 }

@@ -12,8 +12,8 @@
  * from it; {@link dev.teal.gateway.discovery.SnapshotWriter} writes it off the discovery thread, at most once a second.
  * {@link dev.teal.gateway.discovery.DiscoveryMeters} measures how far discovery is behind ({@code teal_discovery_*}).
  * {@link dev.teal.gateway.discovery.ClusterMode} is the command-line entry ({@code --kubernetes}).
- * {@link dev.teal.gateway.discovery.ClusterNames} holds the names the controller shares;
- * {@link dev.teal.gateway.discovery.ServiceAnnotations} parses the per-service settings (health check, limits) that
- * both sides read from a front Service.
+ * The names, defaults and per-service settings it shares with the controller live in the contract module
+ * ({@link dev.teal.contract.Annotations}, {@link dev.teal.contract.ClusterNames},
+ * {@link dev.teal.contract.ServiceAnnotations}).
  */
 package dev.teal.gateway.discovery;

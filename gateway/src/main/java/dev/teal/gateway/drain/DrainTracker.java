@@ -1,6 +1,6 @@
 package dev.teal.gateway.drain;
 
-import dev.teal.gateway.config.Units;
+import dev.teal.contract.Units;
 import dev.teal.gateway.metrics.GatewayMetrics;
 import dev.teal.gateway.upstream.ColorPool;
 import dev.teal.gateway.upstream.Endpoint;

@@ -4,7 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.LayoutBase;
-import dev.teal.gateway.config.Units;
+import dev.teal.contract.Units;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,6 +1,6 @@
 package dev.teal.gateway.metrics;
 
-import dev.teal.gateway.BuildInfo;
+import dev.teal.contract.BuildInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

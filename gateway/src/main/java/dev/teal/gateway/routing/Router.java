@@ -1,7 +1,7 @@
 package dev.teal.gateway.routing;
 
+import dev.teal.contract.HostPort;
 import dev.teal.gateway.config.GatewayConfig;
-import dev.teal.gateway.config.HostPort;
 import dev.teal.gateway.config.ServiceConfig;
 import dev.teal.gateway.drain.DrainTracker;
 import dev.teal.gateway.metrics.GatewayMetrics;

@@ -1,7 +1,7 @@
 package dev.teal.gateway.upstream;
 
-import dev.teal.gateway.config.HostPort;
-import dev.teal.gateway.config.Units;
+import dev.teal.contract.HostPort;
+import dev.teal.contract.Units;
 import dev.teal.gateway.config.UpstreamSettings;
 import dev.teal.gateway.metrics.GatewayMetrics;
 import dev.teal.gateway.metrics.TealMeters;

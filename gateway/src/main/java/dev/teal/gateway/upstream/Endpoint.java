@@ -1,6 +1,6 @@
 package dev.teal.gateway.upstream;
 
-import dev.teal.gateway.config.HostPort;
+import dev.teal.contract.HostPort;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 

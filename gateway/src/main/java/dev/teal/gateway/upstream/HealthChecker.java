@@ -1,6 +1,6 @@
 package dev.teal.gateway.upstream;
 
-import dev.teal.gateway.config.HealthCheck;
+import dev.teal.contract.HealthCheck;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;

@@ -2,7 +2,7 @@ package dev.teal.gateway.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.teal.gateway.BuildInfo;
+import dev.teal.contract.BuildInfo;
 import dev.teal.gateway.Gateway;
 import dev.teal.gateway.config.ConfigFile;
 import dev.teal.gateway.config.ConfigFileWatcher;

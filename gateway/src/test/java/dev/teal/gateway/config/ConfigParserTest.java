@@ -3,6 +3,9 @@ package dev.teal.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.teal.contract.ConfigException;
+import dev.teal.contract.HealthCheck;
+import dev.teal.contract.HostPort;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package dev.teal.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.teal.contract.ConfigException;
 import org.junit.jupiter.api.Test;
 
 /** The {@code metrics} section: every option off unless set, and a typo is an error, not a silent default. */

@@ -1,52 +1,37 @@
 package dev.teal.gateway.discovery;
 
-import static dev.teal.gateway.discovery.ClusterObjects.NS;
+import static dev.teal.gateway.testing.ClusterObjects.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.teal.gateway.config.ConfigParser;
-import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.demo.DemoBackend;
+import dev.teal.gateway.testing.ClusterHarness;
+import dev.teal.gateway.testing.ClusterObjects;
 import dev.teal.gateway.testing.RawClient;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real gateway in cluster mode against the mock API server (CRUD), with real backends on 127.0.0.1. */
 class ClusterGatewayTest {
-    static final GatewayConfig BASE = ConfigParser.parse("listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\nservices: {}\n");
     static final String HOST = "shop.example.com";
 
     @TempDir
     Path dir;
-    final RestartableApiServer api = new RestartableApiServer();
-    final KubernetesClient client = api.client();
-    final List<AutoCloseable> closeLater = new ArrayList<>();
-    final HttpClient http = HttpClient.newHttpClient();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeLater.size() - 1; i >= 0; i--) {
-            closeLater.get(i).close();
-        }
-        client.close();
-        api.close();
-    }
+    @RegisterExtension
+    final ClusterHarness cluster = new ClusterHarness();
+    final KubernetesClient client = cluster.client;
 
     @Test
     void followsTheServingAnnotationAndSwitchesWhenItChanges() throws Exception {
@@ -126,14 +111,14 @@ class ClusterGatewayTest {
         ClusterGateway gw = start(client, dir.resolve("snap.json"));
         await().atMost(Duration.ofSeconds(10)).until(() -> "blue".equals(answer(gw)));
 
-        api.stop();
+        cluster.api.stop();
         for (int i = 0; i < 20; i++) {
             assertThat(answer(gw)).as("routing survives the outage").isEqualTo("blue");
         }
         assertThat(get(gw, "/readyz").statusCode()).isEqualTo(200);
 
-        api.start();
-        try (KubernetesClient again = api.client()) {
+        cluster.api.start();
+        try (KubernetesClient again = cluster.api.client()) {
             again.services().inNamespace(NS).withName("shop").edit(s -> {
                 s.getMetadata().getAnnotations().put("teal.dev/serving", "green");
                 return s;
@@ -152,11 +137,11 @@ class ClusterGatewayTest {
         shop(Map.of("teal.dev/active", "blue", "teal.dev/serving", "blue"));
         client.network().v1().ingresses().inNamespace(NS).resource(
                 ClusterObjects.ingress("other", "nginx", "other.example.com", "shop")).create();
-        KubernetesClient own = api.client("gateway");
-        closeLater.add(own);
-        ClusterGateway gw = ClusterGateway.start(own, new ClusterGateway.Settings(BASE, null, "teal",
+        KubernetesClient own = cluster.api.client("gateway");
+        cluster.closeLater(own);
+        ClusterGateway gw = ClusterGateway.start(own, new ClusterGateway.Settings(ClusterHarness.BASE, null, "teal",
                 "teal-system/teal-gateway", dir.resolve("snap.json"), Duration.ofSeconds(10)));
-        closeLater.add(gw);
+        cluster.closeLater(gw);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             Ingress i = client.network().v1().ingresses().inNamespace(NS).withName("shop").get();
@@ -169,7 +154,7 @@ class ClusterGatewayTest {
         Ingress other = client.network().v1().ingresses().inNamespace(NS).withName("other").get();
         assertThat(other.getStatus() == null || other.getStatus().getLoadBalancer() == null
                 || other.getStatus().getLoadBalancer().getIngress().isEmpty()).as("another class is not ours").isTrue();
-        assertThat(api.calls()).as("the gateway's only write is a patch of the status subresource (what the chart grants)")
+        assertThat(cluster.api.calls()).as("the gateway's only write is a patch of the status subresource (what the chart grants)")
                 .filteredOn(c -> c.identity().equals("gateway") && !c.method().equals("GET"))
                 .extracting(c -> c.method() + " " + c.path()).isNotEmpty()
                 .allMatch(c -> c.equals("PATCH /apis/networking.k8s.io/v1/namespaces/" + NS + "/ingresses/shop/status"));
@@ -178,16 +163,11 @@ class ClusterGatewayTest {
     // ---- helpers
 
     private ClusterGateway start(KubernetesClient k, Path snapshot) throws InterruptedException {
-        ClusterGateway gw = ClusterGateway.start(k, new ClusterGateway.Settings(BASE, NS, "teal", null, snapshot,
-                Duration.ofSeconds(2)));
-        closeLater.add(gw);
-        return gw;
+        return cluster.start(k, NS, snapshot, Duration.ofSeconds(2));
     }
 
     private DemoBackend backend(String color) throws InterruptedException {
-        DemoBackend b = DemoBackend.start(color, 0);
-        closeLater.add(b);
-        return b;
+        return cluster.backend(color);
     }
 
     private void shop(Map<String, String> annotations) {
@@ -214,12 +194,12 @@ class ClusterGatewayTest {
     private KubernetesClient unreachableClient() throws Exception {
         java.net.Socket held = new java.net.Socket(); // bound, never listening: the port stays ours and refuses
         held.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
-        closeLater.add(held);
+        cluster.closeLater(held);
         int dead = held.getLocalPort();
         KubernetesClient k = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
                 .withMasterUrl("http://127.0.0.1:" + dead).withNamespace(NS).withRequestTimeout(1000)
                 .withConnectionTimeout(500).build()).build();
-        closeLater.add(k);
+        cluster.closeLater(k);
         return k;
     }
 
@@ -236,7 +216,6 @@ class ClusterGatewayTest {
     }
 
     private HttpResponse<String> get(ClusterGateway gw, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.gateway().adminPort() + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return cluster.admin(gw, path);
     }
 }

@@ -1,10 +1,12 @@
 package dev.teal.gateway.discovery;
 
-import static dev.teal.gateway.discovery.ClusterObjects.NS;
+import static dev.teal.gateway.testing.ClusterObjects.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.teal.gateway.demo.DemoBackend;
+import dev.teal.gateway.testing.ClusterHarness;
+import dev.teal.gateway.testing.ClusterObjects;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +40,7 @@ class ClusterOperatorEndpointsTest {
             client.discovery().v1().endpointSlices().inNamespace(NS).resource(ClusterObjects.slice("shop-blue",
                     "shop-blue-" + blue.port(), blue.port(), List.of("127.0.0.1"), List.of())).create();
             try (ClusterGateway gw = ClusterGateway.start(client, new ClusterGateway.Settings(
-                    ClusterGatewayTest.BASE, NS, "teal", null, dir.resolve("snap.json"), Duration.ofSeconds(5)))) {
+                    ClusterHarness.BASE, NS, "teal", null, dir.resolve("snap.json"), Duration.ofSeconds(5)))) {
                 String admin = "http://127.0.0.1:" + gw.gateway().adminPort();
                 await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(send(http, admin + "/status", false)
                         .body()).get("services").size() == 1);
@@ -55,7 +57,7 @@ class ClusterOperatorEndpointsTest {
             // started from the snapshot file alone (API server unreachable): the source is still the cluster
             try (KubernetesClient unreachable = unreachableClient();
                  ClusterGateway gw = ClusterGateway.start(unreachable, new ClusterGateway.Settings(
-                         ClusterGatewayTest.BASE, NS, "teal", null, dir.resolve("snap.json"), Duration.ofSeconds(1)))) {
+                         ClusterHarness.BASE, NS, "teal", null, dir.resolve("snap.json"), Duration.ofSeconds(1)))) {
                 String admin = "http://127.0.0.1:" + gw.gateway().adminPort();
                 JsonNode services = JSON.readTree(send(http, admin + "/status", false).body()).get("services");
                 assertThat(services.size()).isEqualTo(1);

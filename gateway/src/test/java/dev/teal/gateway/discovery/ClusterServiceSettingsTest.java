@@ -1,16 +1,15 @@
 package dev.teal.gateway.discovery;
 
-import static dev.teal.gateway.discovery.ClusterObjects.NS;
+import static dev.teal.gateway.testing.ClusterObjects.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.teal.gateway.config.ConfigParser;
-import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.demo.DemoBackend;
+import dev.teal.gateway.testing.ClusterHarness;
+import dev.teal.gateway.testing.ClusterObjects;
 import dev.teal.gateway.testing.RawClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -21,8 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,24 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  * cluster mode against the mock API server, proven with real backends and real requests on 127.0.0.1.
  */
 class ClusterServiceSettingsTest {
-    static final GatewayConfig BASE = ConfigParser.parse("listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\nservices: {}\n");
     static final Duration WAIT = Duration.ofSeconds(15);
 
     @TempDir
     Path dir;
-    final RestartableApiServer api = new RestartableApiServer();
-    final KubernetesClient client = api.client();
-    final List<AutoCloseable> closeLater = new ArrayList<>();
-    final HttpClient http = HttpClient.newHttpClient();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeLater.size() - 1; i >= 0; i--) {
-            closeLater.get(i).close();
-        }
-        client.close();
-        api.close();
-    }
+    @RegisterExtension
+    final ClusterHarness cluster = new ClusterHarness();
+    final KubernetesClient client = cluster.client;
 
     @Test
     void healthPathAnnotationRunsHealthChecksAndAnUnhealthyEndpointGetsNoRequests() throws Exception {
@@ -111,18 +99,12 @@ class ClusterServiceSettingsTest {
     // ---- helpers
 
     private ClusterGateway start() throws InterruptedException {
-        KubernetesClient own = api.client("gateway");
-        closeLater.add(own);
-        ClusterGateway gw = ClusterGateway.start(own, new ClusterGateway.Settings(BASE, NS, "teal", null,
-                dir.resolve("snap.json"), Duration.ofSeconds(5)));
-        closeLater.add(gw);
-        return gw;
+        KubernetesClient own = cluster.closeLater(cluster.api.client("gateway"));
+        return cluster.start(own, NS, dir.resolve("snap.json"), Duration.ofSeconds(5));
     }
 
     private DemoBackend backend(String name) throws InterruptedException {
-        DemoBackend b = DemoBackend.start(name, 0);
-        closeLater.add(b);
-        return b;
+        return cluster.backend(name);
     }
 
     /** Front Service shop (serving blue) with these annotations, the default Ingress, one blue slice per backend. */
@@ -177,7 +159,7 @@ class ClusterServiceSettingsTest {
     /** Starts GET /slow?ms=N through the gateway and returns once the backend holds it. */
     private CompletableFuture<HttpResponse<String>> slowRequest(ClusterGateway gw, DemoBackend b, int ms) {
         long before = b.requests();
-        CompletableFuture<HttpResponse<String>> f = http.sendAsync(HttpRequest.newBuilder(URI.create(
+        CompletableFuture<HttpResponse<String>> f = cluster.http.sendAsync(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + gw.gateway().proxyPort() + "/slow?ms=" + ms)).timeout(Duration.ofSeconds(20))
                 .build(), HttpResponse.BodyHandlers.ofString());
         await().atMost(WAIT).until(() -> b.requests() > before);
@@ -185,7 +167,6 @@ class ClusterServiceSettingsTest {
     }
 
     private String status(ClusterGateway gw) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.gateway().adminPort()
-                + "/status")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return cluster.admin(gw, "/status").body();
     }
 }

@@ -1,10 +1,12 @@
 package dev.teal.gateway.discovery;
 
-import static dev.teal.gateway.discovery.ClusterObjects.NS;
+import static dev.teal.gateway.testing.ClusterObjects.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.teal.gateway.demo.DemoBackend;
+import dev.teal.gateway.testing.ClusterHarness;
+import dev.teal.gateway.testing.ClusterObjects;
 import dev.teal.gateway.testing.RawClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -62,7 +64,7 @@ class DiscoveryMetricsTest {
                     ClusterObjects.ingress("shop", "teal", ClusterGatewayTest.HOST, "shop")).create();
             client.discovery().v1().endpointSlices().inNamespace(NS).resource(ClusterObjects.slice("shop-blue",
                     "shop-blue-a", blue.port(), List.of(), List.of("127.0.0.1"))).create();
-            try (ClusterGateway gw = ClusterGateway.start(client, new ClusterGateway.Settings(ClusterGatewayTest.BASE,
+            try (ClusterGateway gw = ClusterGateway.start(client, new ClusterGateway.Settings(ClusterHarness.BASE,
                     NS, "teal", null, dir.resolve("snap.json"), Duration.ofSeconds(5)))) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> metric(gw, "teal_discovery_apply_seconds_count") >= 1);
                 double applies = metric(gw, "teal_discovery_apply_seconds_count");

@@ -1,12 +1,11 @@
 package dev.teal.gateway.discovery;
 
-import static dev.teal.gateway.discovery.ClusterObjects.NS;
+import static dev.teal.gateway.testing.ClusterObjects.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.teal.gateway.config.ConfigParser;
-import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.demo.DemoBackend;
+import dev.teal.gateway.testing.ClusterHarness;
 import dev.teal.gateway.testing.RawClient;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -24,10 +23,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackendBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceBackendPortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,8 +32,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,24 +41,13 @@ import org.junit.jupiter.api.io.TempDir;
  * on 127.0.0.1 answer with their name. Events are read back from the mock.
  */
 class IngressRoutingTest {
-    static final GatewayConfig BASE = ConfigParser.parse("listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\nservices: {}\n");
     static final String HOST = "shop.example.com";
 
     @TempDir
     Path dir;
-    final RestartableApiServer api = new RestartableApiServer();
-    final KubernetesClient client = api.client();
-    final List<AutoCloseable> closeLater = new ArrayList<>();
-    final HttpClient http = HttpClient.newHttpClient();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeLater.size() - 1; i >= 0; i--) {
-            closeLater.get(i).close();
-        }
-        client.close();
-        api.close();
-    }
+    @RegisterExtension
+    final ClusterHarness cluster = new ClusterHarness();
+    final KubernetesClient client = cluster.client;
 
     @Test
     void rulesOfSeveralIngressesMergeAndTheOlderIngressWinsAConflictWithAnEventOnTheLoser() throws Exception {
@@ -313,10 +297,8 @@ class IngressRoutingTest {
         RestartableApiServer gone = new RestartableApiServer();
         KubernetesClient nowhere = gone.client();
         gone.stop(); // its port now refuses connections: the API server is unreachable
-        closeLater.add(nowhere);
-        ClusterGateway second = ClusterGateway.start(nowhere, new ClusterGateway.Settings(BASE, NS, "teal", null, snap,
-                Duration.ofMillis(500)));
-        closeLater.add(second);
+        cluster.closeLater(nowhere);
+        ClusterGateway second = cluster.start(nowhere, NS, snap, Duration.ofMillis(500));
         assertThat(answer(second, HOST, "/api/x")).isEqualTo("api");
         assertThat(answer(second, HOST, "/")).isEqualTo("web");
         assertThat(answer(second, "x.example.com", "/status")).isEqualTo("any");
@@ -326,16 +308,11 @@ class IngressRoutingTest {
     // ---- helpers
 
     private ClusterGateway start() throws InterruptedException {
-        ClusterGateway gw = ClusterGateway.start(client, new ClusterGateway.Settings(BASE, NS, "teal", null,
-                dir.resolve("snap.json"), Duration.ofSeconds(5)));
-        closeLater.add(gw);
-        return gw;
+        return cluster.start(client, NS, dir.resolve("snap.json"), Duration.ofSeconds(5));
     }
 
     private DemoBackend backend(String name) throws InterruptedException {
-        DemoBackend b = DemoBackend.start(name, 0);
-        closeLater.add(b);
-        return b;
+        return cluster.backend(name);
     }
 
     /** A plain Service (no teal.dev annotations) with port http 80 and one ready endpoint. */
@@ -404,9 +381,6 @@ class IngressRoutingTest {
     }
 
     private String admin(ClusterGateway gw, String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + gw.gateway().adminPort() + path)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.body();
+        return cluster.admin(gw, path).body();
     }
 }

@@ -1,11 +1,12 @@
 package dev.teal.gateway.discovery;
 
-import static dev.teal.gateway.discovery.ClusterObjects.front;
-import static dev.teal.gateway.discovery.ClusterObjects.ingress;
-import static dev.teal.gateway.discovery.ClusterObjects.slice;
+import static dev.teal.gateway.testing.ClusterObjects.front;
+import static dev.teal.gateway.testing.ClusterObjects.ingress;
+import static dev.teal.gateway.testing.ClusterObjects.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.teal.gateway.config.HostPort;
+import dev.teal.contract.Defaults;
+import dev.teal.contract.HostPort;
 import dev.teal.gateway.config.RouteRule;
 import dev.teal.gateway.config.ServiceConfig;
 import java.time.Duration;
@@ -59,7 +60,7 @@ class ServiceMapBuilderTest {
         ServiceConfig s = r.services().get("shop.shop-ns");
         assertThat(r.routes().rules()).containsExactly(RouteRule.wholeHost(null, "shop.shop-ns"));
         assertThat(s.colors()).isEqualTo(Map.of("green", List.of()));
-        assertThat(s.drainTimeout()).isEqualTo(ServiceConfig.DEFAULT_DRAIN_TIMEOUT);
+        assertThat(s.drainTimeout()).isEqualTo(Defaults.DRAIN_TIMEOUT);
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.teal.gateway.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.teal.gateway.config.HostPort;
+import dev.teal.contract.HostPort;
 import dev.teal.gateway.config.ServiceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.teal.gateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.teal.gateway.config.ConfigException;
+import dev.teal.contract.ConfigException;
 import dev.teal.gateway.config.ConfigParser;
 import dev.teal.gateway.config.ConfigFileWatcher;
 import dev.teal.gateway.config.PathType;

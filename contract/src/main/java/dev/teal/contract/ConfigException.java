@@ -1,4 +1,4 @@
-package dev.teal.gateway.config;
+package dev.teal.contract;
 
 /** A configuration value that cannot be accepted; the message names the path and the reason. */
 public final class ConfigException extends RuntimeException {

@@ -1,13 +1,15 @@
-package dev.teal.gateway.discovery;
+package dev.teal.contract;
 
-import dev.teal.gateway.config.ConfigException;
-import dev.teal.gateway.config.HealthCheck;
-import dev.teal.gateway.config.HostPort;
-import dev.teal.gateway.config.ServiceConfig;
-import dev.teal.gateway.config.Units;
+import static dev.teal.contract.Annotations.HEALTH_HEALTHY_THRESHOLD;
+import static dev.teal.contract.Annotations.HEALTH_INTERVAL;
+import static dev.teal.contract.Annotations.HEALTH_PATH;
+import static dev.teal.contract.Annotations.HEALTH_TIMEOUT;
+import static dev.teal.contract.Annotations.HEALTH_UNHEALTHY_THRESHOLD;
+import static dev.teal.contract.Annotations.MAX_BODY_SIZE;
+import static dev.teal.contract.Annotations.MAX_INFLIGHT;
+
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -17,11 +19,11 @@ import java.util.function.Consumer;
  * names, bounds and defaults as the standalone file's {@code services.<name>} keys:
  *
  * <ul>
- *   <li>{@value #HEALTH_PATH}: turns on active health checks ({@code GET path} per endpoint, 2xx/3xx healthy);
- *       tuned by {@value #HEALTH_INTERVAL} (2s), {@value #HEALTH_TIMEOUT} (1s), {@value #HEALTH_UNHEALTHY_THRESHOLD}
- *       (2) and {@value #HEALTH_HEALTHY_THRESHOLD} (1);</li>
- *   <li>{@value #MAX_BODY_SIZE}: largest request body ({@code 10MiB}; 0, the default, is unlimited);</li>
- *   <li>{@value #MAX_INFLIGHT}: requests in flight for the service (0, the default, is unlimited).</li>
+ *   <li>{@value Annotations#HEALTH_PATH}: turns on active health checks ({@code GET path} per endpoint, 2xx/3xx healthy);
+ *       tuned by {@value Annotations#HEALTH_INTERVAL} (2s), {@value Annotations#HEALTH_TIMEOUT} (1s), {@value Annotations#HEALTH_UNHEALTHY_THRESHOLD}
+ *       (2) and {@value Annotations#HEALTH_HEALTHY_THRESHOLD} (1);</li>
+ *   <li>{@value Annotations#MAX_BODY_SIZE}: largest request body ({@code 10MiB}; 0, the default, is unlimited);</li>
+ *   <li>{@value Annotations#MAX_INFLIGHT}: requests in flight for the service (0, the default, is unlimited).</li>
  * </ul>
  *
  * The controller validates them with {@link #parse} too (a bad value blocks the cutover with a Warning Event);
@@ -31,13 +33,6 @@ import java.util.function.Consumer;
  * @param healthCheck the active health check, or null for none
  */
 public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck) {
-    public static final String HEALTH_PATH = ClusterNames.ANNOTATION_PREFIX + "health-path";
-    public static final String HEALTH_INTERVAL = ClusterNames.ANNOTATION_PREFIX + "health-interval";
-    public static final String HEALTH_TIMEOUT = ClusterNames.ANNOTATION_PREFIX + "health-timeout";
-    public static final String HEALTH_UNHEALTHY_THRESHOLD = ClusterNames.ANNOTATION_PREFIX + "health-unhealthy-threshold";
-    public static final String HEALTH_HEALTHY_THRESHOLD = ClusterNames.ANNOTATION_PREFIX + "health-healthy-threshold";
-    public static final String MAX_BODY_SIZE = ClusterNames.ANNOTATION_PREFIX + "max-body-size";
-    public static final String MAX_INFLIGHT = ClusterNames.ANNOTATION_PREFIX + "max-inflight";
     /** What a front Service without any of these annotations gets: no health check, no limits. */
     public static final ServiceAnnotations NONE = new ServiceAnnotations(0, 0, null);
 
@@ -70,12 +65,6 @@ public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck 
             }
         }
         return new ServiceAnnotations(maxBody, maxInflight, check);
-    }
-
-    /** The gateway's service: these settings with the colors and routing the cluster gives. */
-    public ServiceConfig config(String key, List<String> hosts, String serving, Duration drainTimeout,
-                                Map<String, List<HostPort>> colors) {
-        return new ServiceConfig(key, hosts, serving, drainTimeout, maxBodySize, maxInflight, healthCheck, colors);
     }
 
     private static long size(String annotation, String value) {

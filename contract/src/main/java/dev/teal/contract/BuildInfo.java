@@ -1,4 +1,4 @@
-package dev.teal.gateway;
+package dev.teal.contract;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,8 @@
-package dev.teal.gateway.discovery;
+package dev.teal.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.teal.gateway.config.ConfigException;
-import dev.teal.gateway.config.HealthCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.teal.gateway.config;
+package dev.teal.contract;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

@@ -1,0 +1,50 @@
+package dev.teal.contract;
+
+/**
+ * Every {@code teal.dev/*} annotation and label name, and the Kubernetes names gateway and controller read with
+ * them. The README's annotation table lists the same names with their owner and meaning.
+ */
+public final class Annotations {
+    public static final String PREFIX = "teal.dev/";
+
+    /** The color the user wants (written by the user; gateways never route by it). */
+    public static final String ACTIVE = PREFIX + "active";
+    /** The color gateways route to (written by the controller only). */
+    public static final String SERVING = PREFIX + "serving";
+    /** The controller's short JSON status. */
+    public static final String STATUS = PREFIX + "status";
+    /** The pod label that holds the color (default {@value Defaults#COLOR_LABEL}). */
+    public static final String COLOR_LABEL = PREFIX + "color-label";
+    /** Ready endpoints the target color needs before the switch (default 1). */
+    public static final String MIN_READY = PREFIX + "min-ready";
+    /** Longest an old-color request or connection is waited for (default {@link Defaults#DRAIN_TIMEOUT}). */
+    public static final String DRAIN_TIMEOUT = PREFIX + "drain-timeout";
+    /** After a confirmed cutover, scale the old color's Deployments to 0 after this delay (absent: never). */
+    public static final String SCALE_DOWN_DELAY = PREFIX + "scale-down-delay";
+
+    /** Active health checks of every endpoint: {@code GET path}, 2xx/3xx healthy. */
+    public static final String HEALTH_PATH = PREFIX + "health-path";
+    public static final String HEALTH_INTERVAL = PREFIX + "health-interval";
+    public static final String HEALTH_TIMEOUT = PREFIX + "health-timeout";
+    public static final String HEALTH_UNHEALTHY_THRESHOLD = PREFIX + "health-unhealthy-threshold";
+    public static final String HEALTH_HEALTHY_THRESHOLD = PREFIX + "health-healthy-threshold";
+    /** Largest request body (0: unlimited). */
+    public static final String MAX_BODY_SIZE = PREFIX + "max-body-size";
+    /** Requests in flight for the service (0: unlimited). */
+    public static final String MAX_INFLIGHT = PREFIX + "max-inflight";
+
+    /** Label set on the front Service and its Ingresses once a color is confirmed. */
+    public static final String ACTIVE_COLOR_LABEL = PREFIX + "active-color";
+
+    /** Labels on every per-color Service the controller keeps: its front Service, and its color. */
+    public static final String SERVICE_FRONT_LABEL = PREFIX + "front";
+    public static final String SERVICE_COLOR_LABEL = PREFIX + "color";
+
+    /** Label EndpointSlices carry with the name of their Service (Kubernetes). */
+    public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+    /** On an IngressClass: Ingresses without a class belong to it (Kubernetes). */
+    public static final String DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
+
+    private Annotations() {
+    }
+}

@@ -1,0 +1,36 @@
+package dev.teal.contract.status;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+
+/**
+ * One color of a service in {@code /status}.
+ *
+ * @param state       the color's state ({@code serving}, {@code draining}, {@code idle}, ...), lower case
+ * @param inflight    requests in flight on the color
+ * @param endpoints   its endpoints, in the order configured
+ * @param connections open upstream connections to it
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ColorStatus(String state, int inflight, List<EndpointStatus> endpoints, Connections connections) {
+
+    public ColorStatus {
+        endpoints = endpoints == null ? List.of() : endpoints;
+    }
+
+    /** Endpoints the gateway would send a request to: healthy and not ejected. */
+    public int usableEndpoints() {
+        int n = 0;
+        for (EndpointStatus e : endpoints) {
+            if (e.usable()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Open upstream connections: busy with a request, or idle in the pool. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Connections(int active, int idle) {
+    }
+}
