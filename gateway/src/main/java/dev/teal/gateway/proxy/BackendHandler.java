@@ -1,7 +1,10 @@
 package dev.teal.gateway.proxy;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -11,20 +14,35 @@ import org.slf4j.LoggerFactory;
 /**
  * The upstream side of one connection. Bound to the {@link FrontendHandler} whose request it carries, unbound while
  * it waits in the pool. It passes what it reads to the frontend and keeps the response (first byte) deadline: one
- * lazily re-armed timer per connection rather than one per request.
+ * lazily re-armed timer per connection rather than one per request. The frontend finds it with {@link #of}, never by
+ * pipeline name.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(BackendHandler.class);
+    private static final AttributeKey<BackendHandler> KEY = AttributeKey.valueOf("teal.backend");
 
     private final UpstreamResponseDecoder decoder;
+    private final HttpRequestEncoder encoder;
     private ChannelHandlerContext ctx;
     private FrontendHandler frontend;
     private Exchange exchange;
     private long responseDeadline = Long.MAX_VALUE;
     private ScheduledFuture<?> timer;
 
-    BackendHandler(UpstreamResponseDecoder decoder) {
+    BackendHandler(UpstreamResponseDecoder decoder, HttpRequestEncoder encoder) {
         this.decoder = decoder;
+        this.encoder = encoder;
+    }
+
+    /** The handler of an upstream channel set up by {@link UpstreamInitializer}. */
+    static BackendHandler of(Channel upstream) {
+        return upstream.attr(KEY).get();
+    }
+
+    /** The connection became a tunnel (101 Switching Protocols): bytes pass as they are from now on. */
+    void removeCodecs() {
+        ctx.pipeline().remove(encoder);
+        ctx.pipeline().remove(decoder);
     }
 
     void bind(FrontendHandler f, Exchange ex) {
@@ -71,6 +89,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        ctx.channel().attr(KEY).set(this);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.teal.gateway.proxy;
 
 import dev.teal.gateway.routing.ServiceRoute;
 import dev.teal.gateway.routing.ServiceRuntime;
+import dev.teal.gateway.proxy.ClientTimeouts.Wait;
 import dev.teal.gateway.upstream.ColorPool;
 import dev.teal.gateway.upstream.Endpoint;
 import dev.teal.gateway.upstream.LoopConnectionPool;
@@ -30,8 +31,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,15 +42,9 @@ import org.slf4j.LoggerFactory;
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
-    private static final Logger ACCESS = LoggerFactory.getLogger("teal.access");
-    private static final int MAX_ATTEMPTS = 3;
-
-    private static final int WAIT_NONE = 0;
-    private static final int WAIT_IDLE = 1;
-    private static final int WAIT_HEAD = 2;
-    private static final int WAIT_BODY = 3;
 
     private final ProxyContext proxy;
+    private final ProxyRequestDecoder decoder;
     private final ProxyResponseEncoder encoder;
     private ChannelHandlerContext ctx;
     private LoopConnectionPool pool;
@@ -73,12 +66,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest refusedHead;
     private ServiceRoute refusedRoute;
 
-    private int waitKind;
-    private long deadline;
-    private ScheduledFuture<?> timer;
+    private ClientTimeouts timeouts;
 
-    FrontendHandler(ProxyContext proxy, ProxyResponseEncoder encoder) {
+    FrontendHandler(ProxyContext proxy, ProxyRequestDecoder decoder, ProxyResponseEncoder encoder) {
         this.proxy = proxy;
+        this.decoder = decoder;
         this.encoder = encoder;
     }
 
@@ -87,6 +79,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.timeouts = new ClientTimeouts(ctx, proxy, this::timedOut);
     }
 
     @Override
@@ -103,18 +96,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             clientIp = remote.getAddress().getHostAddress();
             trusted = proxy.settings().isTrusted(remote.getAddress());
         }
-        waitFor(WAIT_HEAD, proxy.settings().headerNanos());
+        timeouts.waitFor(Wait.HEAD, proxy.settings().headerNanos());
         readClient();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         proxy.clientClosed();
-        waitKind = WAIT_NONE;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timeouts.cancel();
         Exchange ex = exchange;
         if (ex != null && !ex.done) {
             finish(ex, 0, false); // the client went away; nothing to record as a response
@@ -148,10 +137,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /**
-     * The client half-closed (shutdown of its write side, as {@code curl} or a load balancer may do after sending a
-     * request). A request received whole is still answered, then the connection closes; anything else ends now.
-     */
     /** Asks for more of the client's bytes, unless it has shut down its write side (nothing more can come). */
     private void readClient() {
         if (!inputClosed) {
@@ -159,6 +144,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The client half-closed (shutdown of its write side, as {@code curl} or a load balancer may do after sending a
+     * request). A request received whole is still answered, then the connection closes; anything else ends now.
+     */
     private void clientInputClosed() {
         inputClosed = true;
         Exchange ex = exchange;
@@ -172,11 +161,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     // ---- client input -----------------------------------------------------------------------------------------
 
     void bytesArrived() {
-        if (waitKind == WAIT_IDLE) {
-            waitFor(WAIT_HEAD, proxy.settings().headerNanos());
-        } else if (waitKind == WAIT_BODY) {
-            deadline = System.nanoTime() + proxy.settings().bodyNanos();
-        }
+        timeouts.bytesArrived();
     }
 
     @Override
@@ -292,7 +277,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         refusedHead = null;
         refusedRoute = null;
         exchange = ex;
-        waitFor(hasBody ? WAIT_BODY : WAIT_NONE, s.bodyNanos());
+        timeouts.waitFor(hasBody ? Wait.BODY : Wait.NONE, s.bodyNanos());
         acquire(ex);
     }
 
@@ -323,7 +308,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (last) {
             ex.requestComplete = true;
-            waitKind = WAIT_NONE;
+            timeouts.stop();
         }
         if (ex.upstream == null) {
             ex.queue(c);
@@ -335,7 +320,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (last) {
             ex.unflushed = false;
             ex.upstream.flush();
-            backend(ex).awaitResponse(proxy.settings().responseNanos());
+            BackendHandler.of(ex.upstream).awaitResponse(proxy.settings().responseNanos());
         }
     }
 
@@ -375,22 +360,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Another endpoint of the same color, if nothing of the request has been sent yet; else an error answer. */
     private void retryOrFail(Exchange ex, HttpResponseStatus status, String text) {
-        if (!ex.bodySent && ++ex.attempts < MAX_ATTEMPTS) {
-            Endpoint next = ex.pool.pick(ex.endpoint);
-            if (next != null) {
-                next.requestStarted();
-                ex.endpoint.requestEnded();
-                ex.endpoint = next;
-                acquire(ex);
-                return;
-            }
+        if (proxy.settings().attempts().retry(ex) != null) {
+            acquire(ex);
+            return;
         }
         failExchange(ex, status, text, !ex.requestComplete);
     }
 
     private void attach(Exchange ex, Channel upstream) {
         ex.upstream = upstream;
-        BackendHandler backend = backend(ex);
+        BackendHandler backend = BackendHandler.of(upstream);
         backend.bind(this, ex);
         boolean reused = UpstreamConnection.of(upstream).requests() > 1;
         upstream.write(ex.request).addListener((ChannelFutureListener) f -> {
@@ -431,7 +410,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Channel ch = f.channel();
-        backend(ex).unbind();
+        BackendHandler.of(ch).unbind();
         ex.upstream = null;
         ch.close();
         if (reused && !ex.bodySent) {
@@ -442,10 +421,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
             failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream failed", !ex.requestComplete);
         }
-    }
-
-    private static BackendHandler backend(Exchange ex) {
-        return (BackendHandler) ex.upstream.pipeline().get("backend");
     }
 
     // ---- upstream input (called by BackendHandler) ---------------------------------------------------------
@@ -480,7 +455,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void responseHead(Exchange ex, HttpResponse res) {
-        backend(ex).responseArrived();
+        BackendHandler.of(ex.upstream).responseArrived();
         ex.endpoint.recordSuccess(); // an answer, not a connect, proves the endpoint works (ejection counts reset)
         int code = res.status().code();
         if (code == 101 && ex.upgrade) {
@@ -599,14 +574,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.responseStarted = true;
         ex.requestComplete = true;
         ex.status = 101;
-        waitKind = WAIT_NONE;
+        timeouts.stop();
         HeaderRules.prepareResponse(res, true);
         encoder.answeringHead(false);
         ctx.writeAndFlush(res);
-        ctx.pipeline().remove("encoder");
-        ctx.pipeline().remove("decoder"); // bytes it still held come to channelRead as ByteBuf
-        ex.upstream.pipeline().remove("encoder");
-        ex.upstream.pipeline().remove("decoder");
+        ctx.pipeline().remove(encoder);
+        ctx.pipeline().remove(decoder); // bytes it still held come to channelRead as ByteBuf
+        BackendHandler.of(ex.upstream).removeCodecs();
         LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
                 .log("connection upgraded");
         readClient();
@@ -696,7 +670,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.releaseQueued();
         Channel up = ex.upstream;
         if (up != null) {
-            BackendHandler b = (BackendHandler) up.pipeline().get("backend");
+            BackendHandler b = BackendHandler.of(up);
             if (b != null) {
                 b.unbind();
             }
@@ -714,11 +688,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.endpoint.requestEnded();
         ex.pool.requestEnded();
         if (proxy.settings().accessLog()) {
-            ACCESS.atInfo().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
-                    .addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("method", ex.request.method())
-                    .addKeyValue("path", ex.request.uri()).addKeyValue("status", status == 0 ? "aborted" : status)
-                    .addKeyValue("ms", TimeUnit.NANOSECONDS.toMillis(nanos)).addKeyValue("client", clientIp)
-                    .log("request");
+            AccessLog.forwarded(ex, status, nanos, clientIp);
         }
     }
 
@@ -747,7 +717,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (!discarding) {
-                waitFor(WAIT_IDLE, proxy.settings().clientIdleNanos());
+                timeouts.waitFor(Wait.IDLE, proxy.settings().clientIdleNanos());
             }
             readClient();
         }
@@ -763,7 +733,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         encoder.answeringHead(headRequest);
         ctx.writeAndFlush(ErrorResponses.of(status, text, false));
         discarding = true; // swallow the request's (empty) last content, then go on
-        waitFor(WAIT_NONE, 0);
+        timeouts.stop();
     }
 
     private void respondAndClose(HttpResponseStatus status, String text) {
@@ -779,14 +749,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ServiceRoute route = refusedRoute;
         refusedHead = null;
         refusedRoute = null;
-        if (!proxy.settings().accessLog()) {
-            return;
+        if (proxy.settings().accessLog()) {
+            AccessLog.refused(head, route, status.code(), reason, clientIp);
         }
-        ACCESS.atInfo().addKeyValue("service", route == null ? "-" : route.service().name())
-                .addKeyValue("color", route == null ? "-" : route.serving().color()).addKeyValue("endpoint", "-")
-                .addKeyValue("method", head == null ? "-" : head.method())
-                .addKeyValue("path", head == null ? "-" : head.uri()).addKeyValue("status", status.code())
-                .addKeyValue("ms", 0).addKeyValue("client", clientIp).addKeyValue("reason", reason).log("request");
     }
 
     private void closeAfterFlush() {
@@ -794,49 +759,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         closing = true;
-        waitKind = WAIT_NONE;
+        timeouts.stop();
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    // ---- client timeouts: one lazily re-armed timer per connection ------------------------------------------
-    // A wait only moves the deadline; the timer is not rescheduled per request. It fires at least once per shortest
-    // client timeout, so a deadline is never missed: one set at time s for d >= shortest is due at s + d, after the
-    // timer's next run (at most s + shortest), which then re-arms for exactly what is left.
+    // ---- client timeouts (see ClientTimeouts) ----------------------------------------------------------------
 
-    private void waitFor(int kind, long nanos) {
-        waitKind = kind;
-        if (kind == WAIT_NONE) {
-            return;
-        }
-        deadline = System.nanoTime() + nanos;
-        if (timer == null) {
-            timer = ctx.executor().schedule(this::checkTimeout, Math.min(nanos, proxy.settings().shortestClientNanos()),
-                    TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void checkTimeout() {
-        timer = null;
-        if (waitKind == WAIT_NONE || !ctx.channel().isActive()) {
-            return;
-        }
-        long left = deadline - System.nanoTime();
-        if (left > 0) {
-            // never sleep longer than the shortest client timeout: a deadline set meanwhile (a head after an idle
-            // wait) may be earlier than this one, and is then still met on time
-            timer = ctx.executor().schedule(this::checkTimeout, Math.min(left, proxy.settings().shortestClientNanos()),
-                    TimeUnit.NANOSECONDS);
-            return;
-        }
-        int kind = waitKind;
-        waitKind = WAIT_NONE;
-        switch (kind) {
-            case WAIT_IDLE -> ctx.close();
-            case WAIT_HEAD -> {
+    private void timedOut(Wait what) {
+        switch (what) {
+            case IDLE -> ctx.close();
+            case HEAD -> {
                 proxy.countTimeout();
                 respondAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "request header timeout");
             }
-            default -> {
+            case BODY -> {
                 proxy.countTimeout();
                 Exchange ex = exchange;
                 if (ex != null) {
@@ -845,6 +781,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     respondAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "request body timeout");
                 }
             }
+            case NONE -> { }
         }
     }
 }

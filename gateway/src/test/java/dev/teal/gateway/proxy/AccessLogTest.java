@@ -78,7 +78,7 @@ class AccessLogTest {
             assertThat(c.get("/x", "nobody.example.com").status()).isEqualTo(404);
         }
         assertThat(awaitLine(404)).containsEntry("service", "-").containsEntry("method", "GET")
-                .containsEntry("path", "/x").containsEntry("reason", "no service for this host");
+                .containsEntry("path", "/x").containsEntry("reason", "no route for this host and path");
     }
 
     @Test
