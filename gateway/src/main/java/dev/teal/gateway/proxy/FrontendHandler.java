@@ -1,8 +1,8 @@
 package dev.teal.gateway.proxy;
 
+import dev.teal.gateway.proxy.ClientTimeouts.Wait;
 import dev.teal.gateway.routing.ServiceRoute;
 import dev.teal.gateway.routing.ServiceRuntime;
-import dev.teal.gateway.proxy.ClientTimeouts.Wait;
 import dev.teal.gateway.upstream.ColorPool;
 import dev.teal.gateway.upstream.Endpoint;
 import dev.teal.gateway.upstream.LoopConnectionPool;
@@ -19,9 +19,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -35,10 +33,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection. Each request is routed when its head is decoded: the routing snapshot is read once, so a
- * request that starts after a switch goes to the new color even on a keep-alive connection opened before it. The
- * upstream connection comes from this event loop's pool. Requests on one connection are handled one at a time;
+ * One client connection: the request side of each exchange, and how each exchange ends. Each request is routed when
+ * its head is decoded: the routing snapshot is read once, so a request that starts after a switch goes to the new
+ * color even on a keep-alive connection opened before it. The upstream connection comes from this event loop's pool;
+ * its {@link BackendHandler} writes the response back and calls {@link #responseEnded}, {@link #failExchange},
+ * {@link #upstreamClosed} or {@link #upstreamTimedOut}. Requests on one connection are handled one at a time;
  * pipelined ones wait in order. Auto-read is off: the client is read only when there is somewhere to put the bytes.
+ * What the connection waits for, and until when, is {@link ClientTimeouts}.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
@@ -105,7 +106,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         proxy.clientClosed();
         timeouts.cancel();
         Exchange ex = exchange;
-        if (ex != null && !ex.done) {
+        if (ex != null && ex.state != Exchange.State.DONE) {
             finish(ex, 0, false); // the client went away; nothing to record as a response
         }
         if (pending != null) {
@@ -151,7 +152,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void clientInputClosed() {
         inputClosed = true;
         Exchange ex = exchange;
-        boolean answering = ex != null && !ex.done && ex.requestComplete && !ex.tunnel;
+        boolean answering = ex != null && ex.requestComplete && ex.state != Exchange.State.DONE
+                && ex.state != Exchange.State.TUNNEL;
         boolean queued = pending != null && !pending.isEmpty();
         if (!answering && !queued && !closing) {
             ctx.close();
@@ -168,7 +170,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         reading = true;
         Exchange ex = exchange;
-        if (ex != null && ex.tunnel) {
+        if (ex != null && ex.state == Exchange.State.TUNNEL) {
             tunnelFromClient(ex, msg);
             return;
         }
@@ -211,7 +213,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ex.unflushed = false;
             ex.upstream.flush();
         }
-        if ((ex.tunnel || !ex.requestComplete) && ex.upstream.isWritable()) {
+        if ((ex.state == Exchange.State.TUNNEL || !ex.requestComplete) && ex.upstream.isWritable()) {
             readClient();
         }
     }
@@ -284,7 +286,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void requestContent(HttpContent c) {
         boolean last = c instanceof LastHttpContent;
         Exchange ex = exchange;
-        if (discarding || ex == null || ex.done) {
+        if (discarding || ex == null || ex.state == Exchange.State.DONE) {
             c.release();
             if (discarding && last) {
                 discarding = false;
@@ -343,7 +345,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void connected(Exchange ex, ChannelFuture f) {
         ex.connecting = null;
-        if (exchange != ex || ex.done) {
+        if (exchange != ex || ex.state == Exchange.State.DONE) {
             f.channel().close();
             return;
         }
@@ -406,7 +408,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** The head could not be written: on a reused connection that the upstream had just closed, try again. */
     private void headWriteFailed(Exchange ex, ChannelFuture f, boolean reused) {
-        if (exchange != ex || ex.done || ex.responseStarted) {
+        if (exchange != ex || !ex.awaitingResponse()) {
             return;
         }
         Channel ch = f.channel();
@@ -423,135 +425,40 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    // ---- upstream input (called by BackendHandler) ---------------------------------------------------------
+    // ---- upstream events (called by BackendHandler, which owns the response side) ---------------------------
 
-    void upstreamRead(Exchange ex, Object msg) {
-        if (ex != exchange || ex.done) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (ex.tunnel) {
-            tunnelFromUpstream(ex, msg);
-            return;
-        }
-        if (msg instanceof HttpResponse res) {
-            if (res.decoderResult().isFailure() || (res.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
-                    && !RequestChecks.isOnlyChunked(res.headers()))) {
-                ReferenceCountUtil.release(msg);
-                ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
-                failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream sent an invalid response", !ex.requestComplete);
-                return;
-            }
-            responseHead(ex, res);
-            if (ex.tunnel || !(msg instanceof HttpContent)) {
-                return;
-            }
-        }
-        if (msg instanceof HttpContent c) {
-            responseContent(ex, c);
-        } else if (!(msg instanceof HttpObject)) {
-            ReferenceCountUtil.release(msg);
-        }
+    /** The client's context: the backend writes the response to it. */
+    ChannelHandlerContext client() {
+        return ctx;
     }
 
-    private void responseHead(Exchange ex, HttpResponse res) {
-        BackendHandler.of(ex.upstream).responseArrived();
-        ex.endpoint.recordSuccess(); // an answer, not a connect, proves the endpoint works (ejection counts reset)
-        int code = res.status().code();
-        if (code == 101 && ex.upgrade) {
-            startTunnel(ex, res);
-            return;
-        }
-        if (code < 200) {
-            ex.interim = true; // 1xx other than an accepted upgrade: the final answer follows
-            return;
-        }
-        ex.responseStarted = true;
-        ex.status = code;
-        ex.upstreamKeepAlive = HttpUtil.isKeepAlive(res);
-        HeaderRules.prepareResponse(res, false);
-        boolean keepAlive = ex.keepAlive && ex.requestComplete && !proxy.isShuttingDown();
-        if (!ex.head && code != 204 && code != 304 && !HttpUtil.isContentLengthSet(res)
-                && !HttpUtil.isTransferEncodingChunked(res)) {
-            if (ex.clientHttp10) {
-                keepAlive = false; // the body ends when the connection does
-            } else {
-                HttpUtil.setTransferEncodingChunked(res, true);
-            }
-        }
-        if (!keepAlive) {
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (ex.clientHttp10) {
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        ex.closeClientAfter = !keepAlive;
-        res.setProtocolVersion(ex.clientHttp10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
-        ex.heldHead = res; // written with the first content or at the end of this read; until then a 502 may replace it
+    boolean shuttingDown() {
+        return proxy.isShuttingDown();
     }
 
-    /** Writes the response head held back by {@link #responseHead}. */
-    private void writeHeldHead(Exchange ex) {
-        HttpResponse head = ex.heldHead;
-        if (head != null) {
-            ex.heldHead = null;
-            encoder.answeringHead(ex.head);
-            ctx.write(head);
-        }
-    }
-
-    private void responseContent(Exchange ex, HttpContent c) {
-        boolean last = c instanceof LastHttpContent;
-        if (ex.interim) {
-            c.release();
-            if (last) {
-                ex.interim = false;
-            }
-            return;
-        }
-        if (!ex.responseStarted) {
-            c.release();
-            return;
-        }
-        if (c.decoderResult().isFailure()) {
-            c.release();
-            ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
-            failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream sent an invalid response", !ex.requestComplete);
-            return;
-        }
-        writeHeldHead(ex);
-        ctx.write(c);
-        if (!ctx.channel().isWritable()) {
-            ex.upstream.config().setAutoRead(false); // resumes in channelWritabilityChanged
-        }
-        if (last) {
-            responseEnded(ex);
-        }
-    }
-
-    void upstreamReadComplete(Exchange ex) {
-        if (ex == exchange && ex != null) {
-            writeHeldHead(ex);
-        }
-        ctx.flush();
+    /** Writes a response head the backend held back; the encoder must know whether it answers a HEAD. */
+    void writeHead(Exchange ex, HttpResponse head) {
+        encoder.answeringHead(ex.head);
+        ctx.write(head);
     }
 
     void upstreamWritable(Exchange ex) {
-        if (ex == exchange && ex != null && (ex.tunnel || !ex.requestComplete)) {
+        if (ex == exchange && ex != null && (ex.state == Exchange.State.TUNNEL || !ex.requestComplete)) {
             readClient();
         }
     }
 
     void upstreamClosed(Exchange ex) {
-        if (ex != exchange || ex == null || ex.done) {
+        if (ex != exchange || ex == null || ex.state == Exchange.State.DONE) {
             return;
         }
-        if (ex.tunnel) {
+        if (ex.state == Exchange.State.TUNNEL) {
             finish(ex, 0, false);
             closeAfterFlush();
             return;
         }
         ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
-        if (!ex.responseStarted || ex.heldHead != null) {
+        if (ex.state != Exchange.State.STREAMING) {
             failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection", !ex.requestComplete);
         } else {
             finish(ex, HttpResponseStatus.BAD_GATEWAY.code(), false); // truncated: the client must not take it as whole
@@ -560,7 +467,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     void upstreamTimedOut(Exchange ex) {
-        if (ex != exchange || ex == null || ex.done || ex.responseStarted) {
+        if (ex != exchange || ex == null || !ex.awaitingResponse()) {
             return;
         }
         ex.endpoint.recordFailure(UpstreamErrorKind.TIMEOUT);
@@ -569,9 +476,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     // ---- upgraded connections ---------------------------------------------------------------------------------
 
-    private void startTunnel(Exchange ex, HttpResponse res) {
-        ex.tunnel = true;
-        ex.responseStarted = true;
+    /** The upstream accepted an upgrade (101): the client side becomes a byte tunnel; the backend's follows. */
+    void startTunnel(Exchange ex, HttpResponse res) {
+        ex.state = Exchange.State.TUNNEL;
         ex.requestComplete = true;
         ex.status = 101;
         timeouts.stop();
@@ -587,7 +494,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void tunnelFromClient(Exchange ex, Object msg) {
-        ByteBuf buf = asBytes(msg);
+        ByteBuf buf = TunnelBytes.of(msg);
         if (buf == null) {
             return;
         }
@@ -595,35 +502,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.unflushed = true;
     }
 
-    private void tunnelFromUpstream(Exchange ex, Object msg) {
-        ByteBuf buf = asBytes(msg);
-        if (buf == null) {
-            return;
-        }
-        ctx.write(buf);
-        if (!ctx.channel().isWritable()) {
-            ex.upstream.config().setAutoRead(false);
-        }
-    }
-
-    /** Bytes of a tunneled message; HTTP objects left over from the codecs give their content. */
-    private static ByteBuf asBytes(Object msg) {
-        if (msg instanceof ByteBuf b) {
-            return b;
-        }
-        if (msg instanceof HttpContent c) {
-            ByteBuf b = c.content();
-            if (b.isReadable()) {
-                return b;
-            }
-        }
-        ReferenceCountUtil.release(msg);
-        return null;
-    }
-
     // ---- ends -------------------------------------------------------------------------------------------------
 
-    private void responseEnded(Exchange ex) {
+    /** The last of the response went to the client: the exchange ends, and the next request may start. */
+    void responseEnded(Exchange ex) {
         boolean reusable = ex.upstreamKeepAlive && ex.requestComplete;
         finish(ex, ex.status, reusable);
         if (ex.closeClientAfter || !ex.requestComplete) {
@@ -635,8 +517,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Answers an exchange that failed before its response started; closes the client if it must. */
-    private void failExchange(Exchange ex, HttpResponseStatus status, String text, boolean close) {
-        if (ex.responseStarted && ex.heldHead == null) {
+    void failExchange(Exchange ex, HttpResponseStatus status, String text, boolean close) {
+        if (ex.state == Exchange.State.STREAMING || ex.state == Exchange.State.TUNNEL) {
             finish(ex, status.code(), false);
             closeAfterFlush();
             return;
@@ -656,10 +538,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Ends the exchange once: meters, in-flight counts, and the upstream connection back to the pool or closed. */
     private void finish(Exchange ex, int status, boolean reusable) {
-        if (ex.done) {
+        if (ex.state == Exchange.State.DONE) {
             return;
         }
-        ex.done = true;
+        boolean tunnel = ex.state == Exchange.State.TUNNEL;
+        ex.state = Exchange.State.DONE;
         if (exchange == ex) {
             exchange = null;
         }
@@ -677,7 +560,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (!up.config().isAutoRead()) {
                 up.config().setAutoRead(true);
             }
-            if (ex.tunnel) {
+            if (tunnel) {
                 up.close();
             } else {
                 pool.release(up, reusable);
