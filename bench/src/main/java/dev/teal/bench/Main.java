@@ -40,7 +40,8 @@ public final class Main {
             options:
               --quick               a few seconds per scenario (what CI runs)
               --out DIR             output directory (default bench/results/<timestamp>)
-              --targets a,b,...     of direct,teal,nginx,haproxy (default: all)
+              --targets a,b,...     of direct,ceiling,teal,nginx,haproxy (default: all; cutover skips
+                                    direct and ceiling, which have no colors)
               --gateway-jar PATH    default gateway/target/teal-gateway.jar
               --no-pin              do not pin with taskset
               --rate N              cutover: requests/s (default full: half of teal's measured maximum)

@@ -46,7 +46,7 @@ public final class CutoverScenario {
 
     public static CutoverResult run(RunContext ctx, Options opt) throws Exception {
         RunInfo info = RunInfo.start("cutover", ctx);
-        List<String> names = ctx.targets().stream().filter(t -> !t.equals("direct")).toList();
+        List<String> names = ctx.targets().stream().filter(t -> !Targets.NO_SWITCH.contains(t)).toList();
         Targets.checkInstalled(names);
         int rate = opt.rate();
         String rateSource = "given";

@@ -8,7 +8,9 @@ import java.util.List;
 
 /** Starts a target by name. */
 public final class Targets {
-    public static final List<String> ALL = List.of("direct", "teal", "nginx", "haproxy");
+    public static final List<String> ALL = List.of("direct", "ceiling", "teal", "nginx", "haproxy");
+    /** Targets without colors to switch: they take part in {@code compare} only. */
+    public static final List<String> NO_SWITCH = List.of("direct", "ceiling");
 
     private Targets() {}
 
@@ -24,6 +26,7 @@ public final class Targets {
         Path dir = workDir.resolve(name);
         return switch (name) {
             case "direct" -> new DirectTarget(upstreams);
+            case "ceiling" -> CeilingTarget.start(dir, upstreams, cpu);
             case "nginx" -> NginxTarget.start(dir, upstreams, settings.nginxKeepalive(), cpu);
             case "haproxy" -> HaproxyTarget.start(dir, upstreams, cpu);
             case "teal" -> TealTarget.start(dir, upstreams, settings.teal(), settings.gatewayJar(), cpu);

@@ -70,6 +70,7 @@ final class OperatorViews {
         u.put("ejectAfterFailures", c.upstream().ejectAfterFailures());
         u.put("ejectionTime", Units.format(c.upstream().ejectionTime()));
         u.put("maxEjectedPercent", c.upstream().maxEjectedPercent());
+        u.put("maxAttempts", c.upstream().maxAttempts());
         ObjectNode sd = n.putObject("shutdown");
         sd.put("preStopDelay", Units.format(c.shutdown().preStopDelay()));
         sd.put("timeout", Units.format(c.shutdown().timeout()));

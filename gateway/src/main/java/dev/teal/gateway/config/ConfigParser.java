@@ -92,12 +92,14 @@ public final class ConfigParser {
 
         UpstreamSettings u = UpstreamSettings.DEFAULTS;
         UpstreamSettings upstream = root.optional("upstream").map(t -> {
-            t.requireObject(Set.of("maxConnectionsPerEndpoint", "ejectAfterFailures", "ejectionTime", "maxEjectedPercent"));
+            t.requireObject(Set.of("maxConnectionsPerEndpoint", "ejectAfterFailures", "ejectionTime", "maxEjectedPercent",
+                    "maxAttempts"));
             return t.build(() -> new UpstreamSettings(
                     t.optional("maxConnectionsPerEndpoint").map(n -> n.integer(0, 1_000_000)).orElse(u.maxConnectionsPerEndpoint()),
                     t.optional("ejectAfterFailures").map(n -> n.integer(1, 1000)).orElse(u.ejectAfterFailures()),
                     t.duration("ejectionTime", u.ejectionTime()),
-                    t.optional("maxEjectedPercent").map(n -> n.integer(0, 100)).orElse(u.maxEjectedPercent())));
+                    t.optional("maxEjectedPercent").map(n -> n.integer(0, 100)).orElse(u.maxEjectedPercent()),
+                    t.optional("maxAttempts").map(n -> n.integer(1, 10)).orElse(u.maxAttempts())));
         }).orElse(u);
 
         ShutdownSettings s = ShutdownSettings.DEFAULTS;

@@ -9,8 +9,28 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.ArrayDeque;
 
-/** The state of one request through the gateway. Confined to the client connection's event loop. */
+/**
+ * One request and its response through the gateway. Its {@link State} says where the response is; the request side
+ * is two facts ({@link #bodySent}, {@link #requestComplete}) because a response may start before the request ends.
+ * Confined to the client connection's event loop.
+ */
 final class Exchange {
+    /** Where the response is. Moves forward only (a 1xx goes {@code INTERIM} and back to {@code WAITING}). */
+    enum State {
+        /** Routed; the upstream connection is being taken or opened, or the request is on its way. */
+        WAITING,
+        /** A 1xx other than an accepted upgrade is being skipped: the final answer follows. */
+        INTERIM,
+        /** The final response head is decoded but not yet written: an error answer may still replace it. */
+        HEAD_HELD,
+        /** The response head is on the wire: a failure now can only cut the client connection. */
+        STREAMING,
+        /** 101 Switching Protocols: bytes pass both ways as they are until either side closes. */
+        TUNNEL,
+        /** Ended once: counted, logged, the upstream connection released. */
+        DONE
+    }
+
     final ServiceRuntime service;
     /** The color chosen when the request started; retries stay on it. */
     final ColorPool pool;
@@ -33,15 +53,12 @@ final class Exchange {
     boolean requestComplete;
     boolean unflushed;
 
-    boolean responseStarted;
-    /** The response head, decoded but not yet written to the client (see FrontendHandler#responseHead). */
+    State state = State.WAITING;
+    /** The response head in {@link State#HEAD_HELD} (see BackendHandler#responseHead). */
     HttpResponse heldHead;
-    boolean interim;
     boolean upstreamKeepAlive;
     boolean closeClientAfter;
     int status;
-    boolean tunnel;
-    boolean done;
 
     Exchange(ServiceRuntime service, ColorPool pool, Endpoint endpoint, HttpRequest request, boolean keepAlive,
              boolean clientHttp10, boolean upgrade, boolean head, boolean expectContinue, long startNanos) {
@@ -55,6 +72,11 @@ final class Exchange {
         this.head = head;
         this.expectContinue = expectContinue;
         this.startNanos = startNanos;
+    }
+
+    /** No response head has arrived yet: a timeout or a failure is answered with an error of the gateway's own. */
+    boolean awaitingResponse() {
+        return state == State.WAITING || state == State.INTERIM;
     }
 
     void queue(HttpContent c) {

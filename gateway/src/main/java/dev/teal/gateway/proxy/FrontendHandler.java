@@ -1,5 +1,6 @@
 package dev.teal.gateway.proxy;
 
+import dev.teal.gateway.proxy.ClientTimeouts.Wait;
 import dev.teal.gateway.routing.ServiceRoute;
 import dev.teal.gateway.routing.ServiceRuntime;
 import dev.teal.gateway.upstream.ColorPool;
@@ -18,9 +19,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -30,28 +29,23 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection. Each request is routed when its head is decoded: the routing snapshot is read once, so a
- * request that starts after a switch goes to the new color even on a keep-alive connection opened before it. The
- * upstream connection comes from this event loop's pool. Requests on one connection are handled one at a time;
+ * One client connection: the request side of each exchange, and how each exchange ends. Each request is routed when
+ * its head is decoded: the routing snapshot is read once, so a request that starts after a switch goes to the new
+ * color even on a keep-alive connection opened before it. The upstream connection comes from this event loop's pool;
+ * its {@link BackendHandler} writes the response back and calls {@link #responseEnded}, {@link #failExchange},
+ * {@link #upstreamClosed} or {@link #upstreamTimedOut}. Requests on one connection are handled one at a time;
  * pipelined ones wait in order. Auto-read is off: the client is read only when there is somewhere to put the bytes.
+ * What the connection waits for, and until when, is {@link ClientTimeouts}.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
-    private static final Logger ACCESS = LoggerFactory.getLogger("teal.access");
-    private static final int MAX_ATTEMPTS = 3;
-
-    private static final int WAIT_NONE = 0;
-    private static final int WAIT_IDLE = 1;
-    private static final int WAIT_HEAD = 2;
-    private static final int WAIT_BODY = 3;
 
     private final ProxyContext proxy;
+    private final ProxyRequestDecoder decoder;
     private final ProxyResponseEncoder encoder;
     private ChannelHandlerContext ctx;
     private LoopConnectionPool pool;
@@ -73,12 +67,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest refusedHead;
     private ServiceRoute refusedRoute;
 
-    private int waitKind;
-    private long deadline;
-    private ScheduledFuture<?> timer;
+    private ClientTimeouts timeouts;
 
-    FrontendHandler(ProxyContext proxy, ProxyResponseEncoder encoder) {
+    FrontendHandler(ProxyContext proxy, ProxyRequestDecoder decoder, ProxyResponseEncoder encoder) {
         this.proxy = proxy;
+        this.decoder = decoder;
         this.encoder = encoder;
     }
 
@@ -87,6 +80,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.timeouts = new ClientTimeouts(ctx, proxy, this::timedOut);
     }
 
     @Override
@@ -103,20 +97,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             clientIp = remote.getAddress().getHostAddress();
             trusted = proxy.settings().isTrusted(remote.getAddress());
         }
-        waitFor(WAIT_HEAD, proxy.settings().headerNanos());
+        timeouts.waitFor(Wait.HEAD, proxy.settings().headerNanos());
         readClient();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         proxy.clientClosed();
-        waitKind = WAIT_NONE;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timeouts.cancel();
         Exchange ex = exchange;
-        if (ex != null && !ex.done) {
+        if (ex != null && ex.state != Exchange.State.DONE) {
             finish(ex, 0, false); // the client went away; nothing to record as a response
         }
         if (pending != null) {
@@ -148,10 +138,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /**
-     * The client half-closed (shutdown of its write side, as {@code curl} or a load balancer may do after sending a
-     * request). A request received whole is still answered, then the connection closes; anything else ends now.
-     */
     /** Asks for more of the client's bytes, unless it has shut down its write side (nothing more can come). */
     private void readClient() {
         if (!inputClosed) {
@@ -159,10 +145,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The client half-closed (shutdown of its write side, as {@code curl} or a load balancer may do after sending a
+     * request). A request received whole is still answered, then the connection closes; anything else ends now.
+     */
     private void clientInputClosed() {
         inputClosed = true;
         Exchange ex = exchange;
-        boolean answering = ex != null && !ex.done && ex.requestComplete && !ex.tunnel;
+        boolean answering = ex != null && ex.requestComplete && ex.state != Exchange.State.DONE
+                && ex.state != Exchange.State.TUNNEL;
         boolean queued = pending != null && !pending.isEmpty();
         if (!answering && !queued && !closing) {
             ctx.close();
@@ -172,18 +163,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     // ---- client input -----------------------------------------------------------------------------------------
 
     void bytesArrived() {
-        if (waitKind == WAIT_IDLE) {
-            waitFor(WAIT_HEAD, proxy.settings().headerNanos());
-        } else if (waitKind == WAIT_BODY) {
-            deadline = System.nanoTime() + proxy.settings().bodyNanos();
-        }
+        timeouts.bytesArrived();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         reading = true;
         Exchange ex = exchange;
-        if (ex != null && ex.tunnel) {
+        if (ex != null && ex.state == Exchange.State.TUNNEL) {
             tunnelFromClient(ex, msg);
             return;
         }
@@ -226,7 +213,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ex.unflushed = false;
             ex.upstream.flush();
         }
-        if ((ex.tunnel || !ex.requestComplete) && ex.upstream.isWritable()) {
+        if ((ex.state == Exchange.State.TUNNEL || !ex.requestComplete) && ex.upstream.isWritable()) {
             readClient();
         }
     }
@@ -292,14 +279,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         refusedHead = null;
         refusedRoute = null;
         exchange = ex;
-        waitFor(hasBody ? WAIT_BODY : WAIT_NONE, s.bodyNanos());
+        timeouts.waitFor(hasBody ? Wait.BODY : Wait.NONE, s.bodyNanos());
         acquire(ex);
     }
 
     private void requestContent(HttpContent c) {
         boolean last = c instanceof LastHttpContent;
         Exchange ex = exchange;
-        if (discarding || ex == null || ex.done) {
+        if (discarding || ex == null || ex.state == Exchange.State.DONE) {
             c.release();
             if (discarding && last) {
                 discarding = false;
@@ -323,7 +310,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (last) {
             ex.requestComplete = true;
-            waitKind = WAIT_NONE;
+            timeouts.stop();
         }
         if (ex.upstream == null) {
             ex.queue(c);
@@ -335,7 +322,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (last) {
             ex.unflushed = false;
             ex.upstream.flush();
-            backend(ex).awaitResponse(proxy.settings().responseNanos());
+            BackendHandler.of(ex.upstream).awaitResponse(proxy.settings().responseNanos());
         }
     }
 
@@ -358,7 +345,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void connected(Exchange ex, ChannelFuture f) {
         ex.connecting = null;
-        if (exchange != ex || ex.done) {
+        if (exchange != ex || ex.state == Exchange.State.DONE) {
             f.channel().close();
             return;
         }
@@ -375,22 +362,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Another endpoint of the same color, if nothing of the request has been sent yet; else an error answer. */
     private void retryOrFail(Exchange ex, HttpResponseStatus status, String text) {
-        if (!ex.bodySent && ++ex.attempts < MAX_ATTEMPTS) {
-            Endpoint next = ex.pool.pick(ex.endpoint);
-            if (next != null) {
-                next.requestStarted();
-                ex.endpoint.requestEnded();
-                ex.endpoint = next;
-                acquire(ex);
-                return;
-            }
+        if (proxy.settings().attempts().retry(ex) != null) {
+            acquire(ex);
+            return;
         }
         failExchange(ex, status, text, !ex.requestComplete);
     }
 
     private void attach(Exchange ex, Channel upstream) {
         ex.upstream = upstream;
-        BackendHandler backend = backend(ex);
+        BackendHandler backend = BackendHandler.of(upstream);
         backend.bind(this, ex);
         boolean reused = UpstreamConnection.of(upstream).requests() > 1;
         upstream.write(ex.request).addListener((ChannelFutureListener) f -> {
@@ -427,11 +408,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** The head could not be written: on a reused connection that the upstream had just closed, try again. */
     private void headWriteFailed(Exchange ex, ChannelFuture f, boolean reused) {
-        if (exchange != ex || ex.done || ex.responseStarted) {
+        if (exchange != ex || !ex.awaitingResponse()) {
             return;
         }
         Channel ch = f.channel();
-        backend(ex).unbind();
+        BackendHandler.of(ch).unbind();
         ex.upstream = null;
         ch.close();
         if (reused && !ex.bodySent) {
@@ -444,139 +425,40 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static BackendHandler backend(Exchange ex) {
-        return (BackendHandler) ex.upstream.pipeline().get("backend");
+    // ---- upstream events (called by BackendHandler, which owns the response side) ---------------------------
+
+    /** The client's context: the backend writes the response to it. */
+    ChannelHandlerContext client() {
+        return ctx;
     }
 
-    // ---- upstream input (called by BackendHandler) ---------------------------------------------------------
-
-    void upstreamRead(Exchange ex, Object msg) {
-        if (ex != exchange || ex.done) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (ex.tunnel) {
-            tunnelFromUpstream(ex, msg);
-            return;
-        }
-        if (msg instanceof HttpResponse res) {
-            if (res.decoderResult().isFailure() || (res.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
-                    && !RequestChecks.isOnlyChunked(res.headers()))) {
-                ReferenceCountUtil.release(msg);
-                ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
-                failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream sent an invalid response", !ex.requestComplete);
-                return;
-            }
-            responseHead(ex, res);
-            if (ex.tunnel || !(msg instanceof HttpContent)) {
-                return;
-            }
-        }
-        if (msg instanceof HttpContent c) {
-            responseContent(ex, c);
-        } else if (!(msg instanceof HttpObject)) {
-            ReferenceCountUtil.release(msg);
-        }
+    boolean shuttingDown() {
+        return proxy.isShuttingDown();
     }
 
-    private void responseHead(Exchange ex, HttpResponse res) {
-        backend(ex).responseArrived();
-        ex.endpoint.recordSuccess(); // an answer, not a connect, proves the endpoint works (ejection counts reset)
-        int code = res.status().code();
-        if (code == 101 && ex.upgrade) {
-            startTunnel(ex, res);
-            return;
-        }
-        if (code < 200) {
-            ex.interim = true; // 1xx other than an accepted upgrade: the final answer follows
-            return;
-        }
-        ex.responseStarted = true;
-        ex.status = code;
-        ex.upstreamKeepAlive = HttpUtil.isKeepAlive(res);
-        HeaderRules.prepareResponse(res, false);
-        boolean keepAlive = ex.keepAlive && ex.requestComplete && !proxy.isShuttingDown();
-        if (!ex.head && code != 204 && code != 304 && !HttpUtil.isContentLengthSet(res)
-                && !HttpUtil.isTransferEncodingChunked(res)) {
-            if (ex.clientHttp10) {
-                keepAlive = false; // the body ends when the connection does
-            } else {
-                HttpUtil.setTransferEncodingChunked(res, true);
-            }
-        }
-        if (!keepAlive) {
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (ex.clientHttp10) {
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        ex.closeClientAfter = !keepAlive;
-        res.setProtocolVersion(ex.clientHttp10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
-        ex.heldHead = res; // written with the first content or at the end of this read; until then a 502 may replace it
-    }
-
-    /** Writes the response head held back by {@link #responseHead}. */
-    private void writeHeldHead(Exchange ex) {
-        HttpResponse head = ex.heldHead;
-        if (head != null) {
-            ex.heldHead = null;
-            encoder.answeringHead(ex.head);
-            ctx.write(head);
-        }
-    }
-
-    private void responseContent(Exchange ex, HttpContent c) {
-        boolean last = c instanceof LastHttpContent;
-        if (ex.interim) {
-            c.release();
-            if (last) {
-                ex.interim = false;
-            }
-            return;
-        }
-        if (!ex.responseStarted) {
-            c.release();
-            return;
-        }
-        if (c.decoderResult().isFailure()) {
-            c.release();
-            ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
-            failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream sent an invalid response", !ex.requestComplete);
-            return;
-        }
-        writeHeldHead(ex);
-        ctx.write(c);
-        if (!ctx.channel().isWritable()) {
-            ex.upstream.config().setAutoRead(false); // resumes in channelWritabilityChanged
-        }
-        if (last) {
-            responseEnded(ex);
-        }
-    }
-
-    void upstreamReadComplete(Exchange ex) {
-        if (ex == exchange && ex != null) {
-            writeHeldHead(ex);
-        }
-        ctx.flush();
+    /** Writes a response head the backend held back; the encoder must know whether it answers a HEAD. */
+    void writeHead(Exchange ex, HttpResponse head) {
+        encoder.answeringHead(ex.head);
+        ctx.write(head);
     }
 
     void upstreamWritable(Exchange ex) {
-        if (ex == exchange && ex != null && (ex.tunnel || !ex.requestComplete)) {
+        if (ex == exchange && ex != null && (ex.state == Exchange.State.TUNNEL || !ex.requestComplete)) {
             readClient();
         }
     }
 
     void upstreamClosed(Exchange ex) {
-        if (ex != exchange || ex == null || ex.done) {
+        if (ex != exchange || ex == null || ex.state == Exchange.State.DONE) {
             return;
         }
-        if (ex.tunnel) {
+        if (ex.state == Exchange.State.TUNNEL) {
             finish(ex, 0, false);
             closeAfterFlush();
             return;
         }
         ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
-        if (!ex.responseStarted || ex.heldHead != null) {
+        if (ex.state != Exchange.State.STREAMING) {
             failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection", !ex.requestComplete);
         } else {
             finish(ex, HttpResponseStatus.BAD_GATEWAY.code(), false); // truncated: the client must not take it as whole
@@ -585,7 +467,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     void upstreamTimedOut(Exchange ex) {
-        if (ex != exchange || ex == null || ex.done || ex.responseStarted) {
+        if (ex != exchange || ex == null || !ex.awaitingResponse()) {
             return;
         }
         ex.endpoint.recordFailure(UpstreamErrorKind.TIMEOUT);
@@ -594,26 +476,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     // ---- upgraded connections ---------------------------------------------------------------------------------
 
-    private void startTunnel(Exchange ex, HttpResponse res) {
-        ex.tunnel = true;
-        ex.responseStarted = true;
+    /** The upstream accepted an upgrade (101): the client side becomes a byte tunnel; the backend's follows. */
+    void startTunnel(Exchange ex, HttpResponse res) {
+        ex.state = Exchange.State.TUNNEL;
         ex.requestComplete = true;
         ex.status = 101;
-        waitKind = WAIT_NONE;
+        timeouts.stop();
         HeaderRules.prepareResponse(res, true);
         encoder.answeringHead(false);
         ctx.writeAndFlush(res);
-        ctx.pipeline().remove("encoder");
-        ctx.pipeline().remove("decoder"); // bytes it still held come to channelRead as ByteBuf
-        ex.upstream.pipeline().remove("encoder");
-        ex.upstream.pipeline().remove("decoder");
+        ctx.pipeline().remove(encoder);
+        ctx.pipeline().remove(decoder); // bytes it still held come to channelRead as ByteBuf
+        BackendHandler.of(ex.upstream).removeCodecs();
         LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
                 .log("connection upgraded");
         readClient();
     }
 
     private void tunnelFromClient(Exchange ex, Object msg) {
-        ByteBuf buf = asBytes(msg);
+        ByteBuf buf = TunnelBytes.of(msg);
         if (buf == null) {
             return;
         }
@@ -621,35 +502,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.unflushed = true;
     }
 
-    private void tunnelFromUpstream(Exchange ex, Object msg) {
-        ByteBuf buf = asBytes(msg);
-        if (buf == null) {
-            return;
-        }
-        ctx.write(buf);
-        if (!ctx.channel().isWritable()) {
-            ex.upstream.config().setAutoRead(false);
-        }
-    }
-
-    /** Bytes of a tunneled message; HTTP objects left over from the codecs give their content. */
-    private static ByteBuf asBytes(Object msg) {
-        if (msg instanceof ByteBuf b) {
-            return b;
-        }
-        if (msg instanceof HttpContent c) {
-            ByteBuf b = c.content();
-            if (b.isReadable()) {
-                return b;
-            }
-        }
-        ReferenceCountUtil.release(msg);
-        return null;
-    }
-
     // ---- ends -------------------------------------------------------------------------------------------------
 
-    private void responseEnded(Exchange ex) {
+    /** The last of the response went to the client: the exchange ends, and the next request may start. */
+    void responseEnded(Exchange ex) {
         boolean reusable = ex.upstreamKeepAlive && ex.requestComplete;
         finish(ex, ex.status, reusable);
         if (ex.closeClientAfter || !ex.requestComplete) {
@@ -661,8 +517,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Answers an exchange that failed before its response started; closes the client if it must. */
-    private void failExchange(Exchange ex, HttpResponseStatus status, String text, boolean close) {
-        if (ex.responseStarted && ex.heldHead == null) {
+    void failExchange(Exchange ex, HttpResponseStatus status, String text, boolean close) {
+        if (ex.state == Exchange.State.STREAMING || ex.state == Exchange.State.TUNNEL) {
             finish(ex, status.code(), false);
             closeAfterFlush();
             return;
@@ -682,10 +538,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Ends the exchange once: meters, in-flight counts, and the upstream connection back to the pool or closed. */
     private void finish(Exchange ex, int status, boolean reusable) {
-        if (ex.done) {
+        if (ex.state == Exchange.State.DONE) {
             return;
         }
-        ex.done = true;
+        boolean tunnel = ex.state == Exchange.State.TUNNEL;
+        ex.state = Exchange.State.DONE;
         if (exchange == ex) {
             exchange = null;
         }
@@ -696,14 +553,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.releaseQueued();
         Channel up = ex.upstream;
         if (up != null) {
-            BackendHandler b = (BackendHandler) up.pipeline().get("backend");
+            BackendHandler b = BackendHandler.of(up);
             if (b != null) {
                 b.unbind();
             }
             if (!up.config().isAutoRead()) {
                 up.config().setAutoRead(true);
             }
-            if (ex.tunnel) {
+            if (tunnel) {
                 up.close();
             } else {
                 pool.release(up, reusable);
@@ -714,11 +571,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.endpoint.requestEnded();
         ex.pool.requestEnded();
         if (proxy.settings().accessLog()) {
-            ACCESS.atInfo().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
-                    .addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("method", ex.request.method())
-                    .addKeyValue("path", ex.request.uri()).addKeyValue("status", status == 0 ? "aborted" : status)
-                    .addKeyValue("ms", TimeUnit.NANOSECONDS.toMillis(nanos)).addKeyValue("client", clientIp)
-                    .log("request");
+            AccessLog.forwarded(ex, status, nanos, clientIp);
         }
     }
 
@@ -747,7 +600,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (!discarding) {
-                waitFor(WAIT_IDLE, proxy.settings().clientIdleNanos());
+                timeouts.waitFor(Wait.IDLE, proxy.settings().clientIdleNanos());
             }
             readClient();
         }
@@ -763,7 +616,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         encoder.answeringHead(headRequest);
         ctx.writeAndFlush(ErrorResponses.of(status, text, false));
         discarding = true; // swallow the request's (empty) last content, then go on
-        waitFor(WAIT_NONE, 0);
+        timeouts.stop();
     }
 
     private void respondAndClose(HttpResponseStatus status, String text) {
@@ -779,14 +632,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ServiceRoute route = refusedRoute;
         refusedHead = null;
         refusedRoute = null;
-        if (!proxy.settings().accessLog()) {
-            return;
+        if (proxy.settings().accessLog()) {
+            AccessLog.refused(head, route, status.code(), reason, clientIp);
         }
-        ACCESS.atInfo().addKeyValue("service", route == null ? "-" : route.service().name())
-                .addKeyValue("color", route == null ? "-" : route.serving().color()).addKeyValue("endpoint", "-")
-                .addKeyValue("method", head == null ? "-" : head.method())
-                .addKeyValue("path", head == null ? "-" : head.uri()).addKeyValue("status", status.code())
-                .addKeyValue("ms", 0).addKeyValue("client", clientIp).addKeyValue("reason", reason).log("request");
     }
 
     private void closeAfterFlush() {
@@ -794,49 +642,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         closing = true;
-        waitKind = WAIT_NONE;
+        timeouts.stop();
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    // ---- client timeouts: one lazily re-armed timer per connection ------------------------------------------
-    // A wait only moves the deadline; the timer is not rescheduled per request. It fires at least once per shortest
-    // client timeout, so a deadline is never missed: one set at time s for d >= shortest is due at s + d, after the
-    // timer's next run (at most s + shortest), which then re-arms for exactly what is left.
+    // ---- client timeouts (see ClientTimeouts) ----------------------------------------------------------------
 
-    private void waitFor(int kind, long nanos) {
-        waitKind = kind;
-        if (kind == WAIT_NONE) {
-            return;
-        }
-        deadline = System.nanoTime() + nanos;
-        if (timer == null) {
-            timer = ctx.executor().schedule(this::checkTimeout, Math.min(nanos, proxy.settings().shortestClientNanos()),
-                    TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void checkTimeout() {
-        timer = null;
-        if (waitKind == WAIT_NONE || !ctx.channel().isActive()) {
-            return;
-        }
-        long left = deadline - System.nanoTime();
-        if (left > 0) {
-            // never sleep longer than the shortest client timeout: a deadline set meanwhile (a head after an idle
-            // wait) may be earlier than this one, and is then still met on time
-            timer = ctx.executor().schedule(this::checkTimeout, Math.min(left, proxy.settings().shortestClientNanos()),
-                    TimeUnit.NANOSECONDS);
-            return;
-        }
-        int kind = waitKind;
-        waitKind = WAIT_NONE;
-        switch (kind) {
-            case WAIT_IDLE -> ctx.close();
-            case WAIT_HEAD -> {
+    private void timedOut(Wait what) {
+        switch (what) {
+            case IDLE -> ctx.close();
+            case HEAD -> {
                 proxy.countTimeout();
                 respondAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "request header timeout");
             }
-            default -> {
+            case BODY -> {
                 proxy.countTimeout();
                 Exchange ex = exchange;
                 if (ex != null) {
@@ -845,6 +664,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     respondAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "request body timeout");
                 }
             }
+            case NONE -> { }
         }
     }
 }

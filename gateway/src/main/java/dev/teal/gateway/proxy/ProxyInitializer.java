@@ -27,9 +27,10 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ProxyResponseEncoder encoder = new ProxyResponseEncoder();
-        FrontendHandler frontend = new FrontendHandler(proxy, encoder);
+        ProxyRequestDecoder decoder = new ProxyRequestDecoder(decoderConfig.clone());
+        FrontendHandler frontend = new FrontendHandler(proxy, decoder, encoder);
         ch.pipeline().addLast("bytes", new BytesObserver(frontend))
-                .addLast("decoder", new ProxyRequestDecoder(decoderConfig.clone()))
+                .addLast("decoder", decoder)
                 .addLast("encoder", encoder)
                 .addLast("frontend", frontend);
     }

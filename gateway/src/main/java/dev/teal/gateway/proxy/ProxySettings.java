@@ -7,15 +7,24 @@ import java.util.List;
 
 /** The parts of the configuration the handlers read per request, in the units they need. Replaced on reload. */
 public record ProxySettings(long headerNanos, long bodyNanos, long clientIdleNanos, long responseNanos,
-                            int maxHeaders, int maxConnections, List<Cidr> trustedProxies, boolean accessLog) {
+                            int maxHeaders, int maxConnections, List<Cidr> trustedProxies, boolean accessLog,
+                            AttemptPolicy attempts) {
+
+    /** Settings with the default attempt policy. */
+    public ProxySettings(long headerNanos, long bodyNanos, long clientIdleNanos, long responseNanos, int maxHeaders,
+                         int maxConnections, List<Cidr> trustedProxies, boolean accessLog) {
+        this(headerNanos, bodyNanos, clientIdleNanos, responseNanos, maxHeaders, maxConnections, trustedProxies,
+                accessLog, new AttemptPolicy(AttemptPolicy.DEFAULT_MAX_ATTEMPTS));
+    }
 
     public static ProxySettings of(GatewayConfig c) {
         return new ProxySettings(c.timeouts().header().toNanos(), c.timeouts().body().toNanos(),
                 c.timeouts().clientIdle().toNanos(), c.timeouts().response().toNanos(),
-                c.limits().maxHeaders(), c.limits().maxConnections(), c.trustedProxies(), c.accessLog());
+                c.limits().maxHeaders(), c.limits().maxConnections(), c.trustedProxies(), c.accessLog(),
+                new AttemptPolicy(c.upstream().maxAttempts()));
     }
 
-    /** The shortest of the client timeouts: the client timer never sleeps longer (see FrontendHandler). */
+    /** The shortest of the client timeouts: the client timer never sleeps longer (see ClientTimeouts). */
     long shortestClientNanos() {
         return Math.min(headerNanos, Math.min(bodyNanos, clientIdleNanos));
     }

@@ -19,8 +19,9 @@ public final class UpstreamInitializer extends ChannelInitializer<SocketChannel>
     @Override
     protected void initChannel(SocketChannel ch) {
         UpstreamResponseDecoder decoder = new UpstreamResponseDecoder(decoderConfig.clone());
+        HttpRequestEncoder encoder = new HttpRequestEncoder();
         ch.pipeline().addLast("decoder", decoder)
-                .addLast("encoder", new HttpRequestEncoder())
-                .addLast("backend", new BackendHandler(decoder));
+                .addLast("encoder", encoder)
+                .addLast("backend", new BackendHandler(decoder, encoder));
     }
 }

@@ -103,6 +103,24 @@ class UpstreamFailureTest {
     }
 
     @Test
+    void maxAttemptsOfOneSendsAConnectFailureStraightTo502() throws Exception {
+        f.backend("blue", "blue");
+        startShop("upstream: {maxAttempts: 1, ejectAfterFailures: 1000}", "127.0.0.1:" + deadPort() + ", ${blue}");
+        int failed = 0;
+        for (int i = 0; i < 20; i++) {
+            var r = f.get("/");
+            if (r.statusCode() == 502) {
+                assertThat(r.body()).isEqualTo("upstream connect failed\n");
+                failed++;
+            } else {
+                assertThat(r.statusCode()).isEqualTo(200);
+            }
+        }
+        assertThat(failed).as("requests sent to the dead endpoint first are not retried").isPositive();
+        assertThat(f.adminGet("/config").body()).contains("\"maxAttempts\":1");
+    }
+
+    @Test
     void endpointThatKeepsFailingIsEjectedAndSkipped() throws Exception {
         f.backend("blue", "blue");
         startShop("upstream: {ejectAfterFailures: 2, ejectionTime: 30s}", "127.0.0.1:" + deadPort() + ", ${blue}");
