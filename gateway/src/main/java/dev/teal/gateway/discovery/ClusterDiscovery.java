@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Instant;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,6 +68,11 @@ public final class ClusterDiscovery implements AutoCloseable {
     private final SharedIndexInformer<Service> publish;
     private final SharedIndexInformer<IngressClass> ingressClasses;
     private final String identity;
+    /** Objects changed since the last rebuild, as (informer, {@code namespace/name}); read again from the store. */
+    private final Set<Dirty> dirty = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean addressDirty = new AtomicBoolean(true);
+    private ClusterState state;
+    private List<ServiceMapBuilder.Problem> reportedList;
     private Set<ServiceMapBuilder.Problem> reported = Set.of();
     private volatile ServiceMapBuilder.Result last;
     private volatile boolean closed;
@@ -135,17 +142,22 @@ public final class ClusterDiscovery implements AutoCloseable {
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T obj) {
-                changed();
+                changed(informer, obj);
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
-                changed();
+                if (oldObj != newObj) {
+                    changed(informer, newObj);
+                } else if (informer == ingresses || informer == publish) {
+                    addressDirty.set(true); // a resync: nothing changed, but a failed status write is retried
+                    changed();
+                }
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                changed();
+                changed(informer, obj);
             }
         });
         informers.add(informer);
@@ -168,6 +180,18 @@ public final class ClusterDiscovery implements AutoCloseable {
     /** The last service map handed on, or null. */
     public ServiceMapBuilder.Result last() {
         return last;
+    }
+
+    /** One changed object; its key is read again from its informer's store at the next rebuild. */
+    private record Dirty(SharedIndexInformer<?> informer, String key) {
+    }
+
+    private void changed(SharedIndexInformer<?> informer, HasMetadata obj) {
+        if (informer == ingresses || informer == publish) {
+            addressDirty.set(true);
+        }
+        dirty.add(new Dirty(informer, Cache.metaNamespaceKeyFunc(obj)));
+        changed();
     }
 
     private void changed() {
@@ -196,8 +220,7 @@ public final class ClusterDiscovery implements AutoCloseable {
         if (closed || !synced()) {
             return; // a partial view (say, Services without their slices) would route to nothing
         }
-        ServiceMapBuilder.Build build = builder.build(ingresses.getStore().list(), services.getStore().list(),
-                slices.getStore().list(), defaultClass());
+        ServiceMapBuilder.Build build = catchUp().build();
         ServiceMapBuilder.Result next = build.result();
         ServiceMapBuilder.Result prev = last;
         if (prev == null || !prev.equals(next)) {
@@ -209,8 +232,56 @@ public final class ClusterDiscovery implements AutoCloseable {
                         .log("cluster state refused; keeping the running routing");
             }
         }
-        report(build.problems());
-        publishAddress();
+        if (build.problems() != reportedList) {
+            report(build.problems());
+            reportedList = build.problems();
+        }
+        if (addressDirty.getAndSet(false)) {
+            publishAddress();
+        }
+    }
+
+    /**
+     * The cluster state brought up to date: at the first rebuild from everything the informers hold, then from each
+     * object changed since (looked up again by key: the store has its newest version, or none once deleted).
+     */
+    private ClusterState catchUp() {
+        if (state == null) {
+            dirty.clear(); // everything is read now; later events are applied on top
+            state = new ClusterState(builder);
+            ingresses.getStore().list().forEach(state::putIngress);
+            services.getStore().list().forEach(state::putService);
+            slices.getStore().list().forEach(state::putSlice);
+        } else {
+            for (java.util.Iterator<Dirty> it = dirty.iterator(); it.hasNext(); ) {
+                Dirty d = it.next();
+                it.remove();
+                if (d.informer() == ingresses) {
+                    Ingress i = ingresses.getStore().getByKey(d.key());
+                    if (i == null) {
+                        state.removeIngress(d.key());
+                    } else {
+                        state.putIngress(i);
+                    }
+                } else if (d.informer() == services) {
+                    Service s = services.getStore().getByKey(d.key());
+                    if (s == null) {
+                        state.removeService(d.key());
+                    } else {
+                        state.putService(s);
+                    }
+                } else if (d.informer() == slices) {
+                    EndpointSlice s = slices.getStore().getByKey(d.key());
+                    if (s == null) {
+                        state.removeSlice(d.key());
+                    } else {
+                        state.putSlice(s);
+                    }
+                }
+            }
+        }
+        state.defaultClass(defaultClass());
+        return state;
     }
 
     /** Whether the gateway's IngressClass is the cluster's default (then Ingresses without a class are ours). */
@@ -271,8 +342,9 @@ public final class ClusterDiscovery implements AutoCloseable {
         if (want.isEmpty()) {
             return;
         }
+        boolean defaultClass = defaultClass();
         for (Ingress i : ingresses.getStore().list()) {
-            if (!builder.serves(i, defaultClass())) {
+            if (!builder.serves(i, defaultClass)) {
                 continue;
             }
             List<IngressLoadBalancerIngress> have = i.getStatus() == null || i.getStatus().getLoadBalancer() == null
