@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterDiscovery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterDiscovery.class);
     private static final long RESYNC_MILLIS = 5 * 60_000L;
+    /** The exit status when discovery runs out of memory (see {@link #outOfResources}). */
+    public static final int EXIT_OUT_OF_RESOURCES = 3;
 
     private final KubernetesClient client;
     private final String ingressClass;
@@ -132,6 +134,9 @@ public final class ClusterDiscovery implements AutoCloseable {
     private <T extends HasMetadata> SharedIndexInformer<T> informer(Informable<T> source) {
         SharedIndexInformer<T> informer = source.runnableInformer(RESYNC_MILLIS);
         informer.exceptionHandler((started, error) -> {
+            if (error instanceof VirtualMachineError fatal) {
+                outOfResources(fatal);
+            }
             if (closed) {
                 return false;
             }
@@ -210,8 +215,28 @@ public final class ClusterDiscovery implements AutoCloseable {
         long started = meters.applyStarted();
         try {
             rebuild();
+        } catch (VirtualMachineError e) {
+            outOfResources(e);
         } finally {
             meters.applyEnded(started);
+        }
+    }
+
+    /**
+     * The discovery thread or an informer ran out of memory (or stack): the cluster view may be half updated and would
+     * silently stop following the cluster. The process exits at once with status 3 (no graceful drain: nothing can be
+     * trusted to run) so that Kubernetes restarts it and counts the restart; the log line says why and how big the
+     * heap was.
+     */
+    private static void outOfResources(VirtualMachineError e) {
+        try {
+            LOG.atError().addKeyValue("error", e.getClass().getSimpleName())
+                    .addKeyValue("detail", String.valueOf(e.getMessage()))
+                    .addKeyValue("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20)
+                    .log("cluster discovery failed; exiting (status 3) so that the pod restarts: raise the heap"
+                            + " (-Xmx, or the container memory limit) or narrow what the gateway watches (--namespace)");
+        } finally {
+            Runtime.getRuntime().halt(EXIT_OUT_OF_RESOURCES);
         }
     }
 
