@@ -150,27 +150,29 @@ public final class ScaleScenario {
     private static void seed(KubernetesCrudDispatcher store, int n, int port) {
         String created = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong(1);
-        java.util.function.Consumer<io.fabric8.kubernetes.api.model.HasMetadata> put = o -> {
+        java.util.function.BiConsumer<String, io.fabric8.kubernetes.api.model.HasMetadata> put = (path, o) -> {
             o.getMetadata().setResourceVersion(String.valueOf(version.getAndIncrement()));
             o.getMetadata().setUid(java.util.UUID.randomUUID().toString());
             o.getMetadata().setCreationTimestamp(created);
+            o.getMetadata().setGeneration(1L);
             String json = io.fabric8.kubernetes.client.utils.Serialization.asJson(o);
-            store.getMap().put(store.getAttributeExtractor().fromResource(json), json);
+            store.getMap().put(io.fabric8.mockwebserver.crud.AttributeSet.merge(store.getAttributeExtractor()
+                    .fromPath(path), store.getAttributeExtractor().fromResource(json)), json); // as its POST does
         };
         for (int k = 0; k < n; k++) {
             String name = "svc-" + k;
-            put.accept(new ServiceBuilder().withNewMetadata().withName(name)
+            put.accept("/api/v1/namespaces/" + NS + "/services", new ServiceBuilder().withNewMetadata().withName(name)
                     .withNamespace(NS).withAnnotations(Map.of("teal.dev/active", "blue",
                             "teal.dev/serving", "blue")).endMetadata()
                     .withNewSpec().withSelector(Map.of("app", name)).addNewPort().withName("http")
                     .withPort(80).withTargetPort(new IntOrString(8080)).endPort().endSpec().build());
-            put.accept(new IngressBuilder()
+            put.accept("/apis/networking.k8s.io/v1/namespaces/" + NS + "/ingresses", new IngressBuilder()
                     .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
                     .withNewSpec().withIngressClassName("teal").addNewRule().withHost(host(k)).withNewHttp()
                     .addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService()
                     .withName(name).withNewPort().withNumber(80).endPort().endService().endBackend()
                     .endPath().endHttp().endRule().endSpec().build());
-            put.accept(slice(k, port));
+            put.accept("/apis/discovery.k8s.io/v1/namespaces/" + NS + "/endpointslices", slice(k, port));
         }
     }
 
