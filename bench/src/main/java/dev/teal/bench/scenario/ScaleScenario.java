@@ -294,7 +294,8 @@ public final class ScaleScenario {
                         } else if (wait < -100_000_000L) {
                             late.incrementAndGet(); // the sender fell behind (the mock's PUT is slow)
                         }
-                        EndpointSlice s = slice(random.nextInt(n), port);
+                        int k = random.nextInt(Math.max(1, (n - thread + 3) / 4)) * 4 + thread; // own slices only:
+                        EndpointSlice s = slice(Math.min(k, n - 1), port); // two PUTs of one slice at once conflict
                         s.getEndpoints().get(0).setAddresses(List.of("127.0.0.1"));
                         s.getMetadata().setAnnotations(Map.of("churn", String.valueOf(j)));
                         client.discovery().v1().endpointSlices().inNamespace(NS).resource(s).update();
