@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Informers on Ingresses, Services, EndpointSlices and the gateway's IngressClass; after every change, once the first
- * three have listed, the service map and routes are rebuilt and handed to {@code onChange} when they differ from the
- * last ones. Each Ingress rule that cannot be routed is logged once and recorded as a Warning Event on its Ingress
+ * three have listed, the service map and routes are brought up to date and handed to {@code onChange} when they differ
+ * from the last ones. Events only mark {@code namespace/name} keys dirty; one thread (coalescing every change pending
+ * when it starts) reads them again from the stores into a {@link ClusterState}, which builds again only what they
+ * touch. Each Ingress rule that cannot be routed is logged once and recorded as a Warning Event on its Ingress
  * ({@code InvalidRule}, {@code RuleConflict}, {@code BackendNotServing}) when it first appears; the other rules keep
  * routing. Informers retry for ever when the
  * API server cannot be reached and relist when a watch expires ({@code 410 Gone}); what they hold meanwhile stays,
@@ -192,7 +194,7 @@ public final class ClusterDiscovery implements AutoCloseable {
     }
 
     private void changed(SharedIndexInformer<?> informer, HasMetadata obj) {
-        if (informer == ingresses || informer == publish) {
+        if (informer == ingresses || informer == publish || informer == ingressClasses) {
             addressDirty.set(true);
         }
         dirty.add(new Dirty(informer, Cache.metaNamespaceKeyFunc(obj)));
@@ -233,8 +235,8 @@ public final class ClusterDiscovery implements AutoCloseable {
             LOG.atError().addKeyValue("error", e.getClass().getSimpleName())
                     .addKeyValue("detail", String.valueOf(e.getMessage()))
                     .addKeyValue("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20)
-                    .log("cluster discovery failed; exiting (status 3) so that the pod restarts: raise the heap"
-                            + " (-Xmx, or the container memory limit) or narrow what the gateway watches (--namespace)");
+                    .log("cluster discovery failed; exiting (status 3) so that the pod restarts: raise the heap (-Xmx,"
+                            + " or the container memory limit) or narrow what the gateway watches (--namespace)");
         } finally {
             Runtime.getRuntime().halt(EXIT_OUT_OF_RESOURCES);
         }

@@ -390,7 +390,8 @@ public final class Router {
         Map<String, Integer> index = RoutingSnapshot.indexOf(routes);
         RouteTable table = previous != null && next.routes().equals(previous.routes()) && index.equals(cur.index())
                 ? cur.table() : RouteTable.compile(next.routes(), index);
-        publish(new RoutingSnapshot(table, routes, index), changes, afterPublish, removedServices); // one volatile write
+        // one volatile write
+        publish(new RoutingSnapshot(table, routes, index), changes, afterPublish, removedServices);
     }
 
     /**
