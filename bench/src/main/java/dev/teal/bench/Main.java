@@ -49,6 +49,8 @@ public final class Main {
               --connections N       connections: idle connections
               --sizes N,N,...       scale: numbers of services (default 100,1000)
               --changes N           scale: EndpointSlice changes timed per size (default 20)
+              --heap SIZE           scale: the gateway's heap (-Xms/-Xmx, e.g. 512m; default the README's 128m)
+              --churn SECONDS       scale: then 100 EndpointSlice changes/s for this long (default 10 s; --quick: none)
             needs nginx, HAProxy and wrk: apt-get install nginx haproxy wrk
             """;
 
@@ -121,7 +123,7 @@ public final class Main {
                     ScaleScenario.Options d = ScaleScenario.Options.of(o.quick);
                     ScaleResult r = ScaleScenario.run(ctx, new ScaleScenario.Options(
                             o.sizes != null ? o.sizes : d.sizes(), o.changes != null ? o.changes : d.changes(),
-                            d.routedTimeout()));
+                            d.routedTimeout(), o.heap, o.churn != null ? o.churn : d.churnSeconds()));
                     Results.write(out, s, r);
                     yield Tables.scale(r);
                 }
@@ -157,6 +159,8 @@ public final class Main {
         Integer connections;
         List<Integer> sizes;
         Integer changes;
+        String heap;
+        Integer churn;
         final List<String> positional = new ArrayList<>();
 
         static Options parse(String[] args) {
@@ -182,6 +186,13 @@ public final class Main {
                     case "--sizes" -> o.sizes = java.util.Arrays.stream(value(args, ++i, a).split(","))
                             .map(v -> positiveInt(v.trim(), a)).toList();
                     case "--changes" -> o.changes = positiveInt(value(args, ++i, a), a);
+                    case "--heap" -> {
+                        o.heap = value(args, ++i, a);
+                        if (!o.heap.matches("[0-9]+[mMgG]")) {
+                            throw new IllegalArgumentException(a + " takes a JVM size like 512m, not '" + o.heap + "'");
+                        }
+                    }
+                    case "--churn" -> o.churn = positiveInt(value(args, ++i, a), a);
                     default -> {
                         if (a.startsWith("--")) {
                             throw new IllegalArgumentException("unknown option " + a);

@@ -54,7 +54,7 @@ public final class Main {
             signals:     SIGTERM, SIGINT stop gracefully (exit 0); SIGHUP reloads --config now
             environment: TEAL_LOG_LEVEL (default INFO), TEAL_LOG_FORMAT logfmt|json (default logfmt)
             exit codes:  0 done; 1 a listener could not bind, or --check found errors; 2 a bad command line or an
-                         invalid configuration at start
+                         invalid configuration at start; 3 cluster discovery ran out of memory (--kubernetes)
             """;
 
     private Main() {

@@ -54,10 +54,18 @@ public final class ScaleScenario {
      * @param changes EndpointSlice changes timed per N
      * @param routedTimeout longest wait for every host to be routed
      */
-    public record Options(List<Integer> sizes, int changes, Duration routedTimeout) {
+    public record Options(List<Integer> sizes, int changes, Duration routedTimeout, String heap, int churnSeconds) {
+        /** @param heap the gateway's -Xms/-Xmx (e.g. {@code 512m}), or null for {@link TealTarget#JVM_FLAGS}' */
+        public Options {
+        }
+
+        public Options(List<Integer> sizes, int changes, Duration routedTimeout) {
+            this(sizes, changes, routedTimeout, null, 0);
+        }
+
         public static Options of(boolean quick) {
             return quick ? new Options(List.of(20), 5, Duration.ofSeconds(60))
-                    : new Options(List.of(100, 1000), 20, Duration.ofMinutes(5));
+                    : new Options(List.of(100, 1000), 20, Duration.ofMinutes(5), null, 10);
         }
     }
 
@@ -77,8 +85,9 @@ public final class ScaleScenario {
     }
 
     private static ScaleResult.Size one(RunContext ctx, Options o, int n) throws Exception {
+        KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
         KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                store, false);
         api.init(InetAddress.getLoopbackAddress(), 0);
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("a", 0);
@@ -88,7 +97,7 @@ public final class ScaleScenario {
             int portA = backends.port(0);
             int portB = backends.port(1);
             long c0 = System.nanoTime();
-            create(client, n, portA);
+            seed(store, n, portA);
             long createMs = millisSince(c0);
             System.out.printf("scale N=%,d: %,d objects created in %,d ms%n", n, 3 * n, createMs);
 
@@ -100,7 +109,10 @@ public final class ScaleScenario {
                     .formatted(proxy.getPort(), admin.getPort()));
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(TealTarget.JVM_FLAGS);
+            for (String flag : TealTarget.JVM_FLAGS) {
+                cmd.add(o.heap() != null && flag.startsWith("-Xms") ? "-Xms" + o.heap()
+                        : o.heap() != null && flag.startsWith("-Xmx") ? "-Xmx" + o.heap() : flag);
+            }
             cmd.addAll(List.of("-Dkubernetes.master=http://127.0.0.1:" + api.getPort(),
                     "-Dkubernetes.auth.tryKubeConfig=false", "-Dkubernetes.auth.tryServiceAccount=false",
                     "-jar", ctx.settings().gatewayJar().toAbsolutePath().toString(), "--kubernetes",
@@ -133,6 +145,9 @@ public final class ScaleScenario {
                         oneBytes, applies, applies > 0 ? applySum * 1000 / applies : -1, seen);
                 System.out.printf("scale N=%,d: slice change median %d ms, max %d ms (%d changes)%n", n,
                         s.changeMedianMs(), s.changeMaxMs(), delays.size());
+                if (o.churnSeconds() > 0) {
+                    churn(client, http, admin, n, o.churnSeconds(), portA);
+                }
                 return s;
             }
         } finally {
@@ -140,34 +155,38 @@ public final class ScaleScenario {
         }
     }
 
-    private static void create(KubernetesClient client, int n, int port) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int k = i;
-                done.add(pool.submit(() -> {
-                    String name = "svc-" + k;
-                    client.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName(name)
-                            .withNamespace(NS).withAnnotations(Map.of("teal.dev/active", "blue",
-                                    "teal.dev/serving", "blue")).endMetadata()
-                            .withNewSpec().withSelector(Map.of("app", name)).addNewPort().withName("http")
-                            .withPort(80).withTargetPort(new IntOrString(8080)).endPort().endSpec().build()).create();
-                    client.network().v1().ingresses().inNamespace(NS).resource(new IngressBuilder()
-                            .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
-                            .withNewSpec().withIngressClassName("teal").addNewRule().withHost(host(k)).withNewHttp()
-                            .addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService()
-                            .withName(name).withNewPort().withNumber(80).endPort().endService().endBackend()
-                            .endPath().endHttp().endRule().endSpec().build()).create();
-                    client.discovery().v1().endpointSlices().inNamespace(NS).resource(slice(k, port)).create();
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
+    /**
+     * Puts the objects straight into the mock's store, as its POST handler would (resourceVersion, uid,
+     * creationTimestamp set): creating them through the API costs the mock a scan of its whole store per request
+     * (372 s for 30,000 objects). The gateway then lists and watches them through the API as it would a cluster's;
+     * the timed changes go through the API (PUT).
+     */
+    private static void seed(KubernetesCrudDispatcher store, int n, int port) {
+        String created = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong(1);
+        java.util.function.BiConsumer<String, io.fabric8.kubernetes.api.model.HasMetadata> put = (path, o) -> {
+            o.getMetadata().setResourceVersion(String.valueOf(version.getAndIncrement()));
+            o.getMetadata().setUid(java.util.UUID.randomUUID().toString());
+            o.getMetadata().setCreationTimestamp(created);
+            o.getMetadata().setGeneration(1L);
+            String json = io.fabric8.kubernetes.client.utils.Serialization.asJson(o);
+            store.getMap().put(io.fabric8.mockwebserver.crud.AttributeSet.merge(store.getAttributeExtractor()
+                    .fromPath(path), store.getAttributeExtractor().fromResource(json)), json); // as its POST does
+        };
+        for (int k = 0; k < n; k++) {
+            String name = "svc-" + k;
+            put.accept("/api/v1/namespaces/" + NS + "/services", new ServiceBuilder().withNewMetadata().withName(name)
+                    .withNamespace(NS).withAnnotations(Map.of("teal.dev/active", "blue",
+                            "teal.dev/serving", "blue")).endMetadata()
+                    .withNewSpec().withSelector(Map.of("app", name)).addNewPort().withName("http")
+                    .withPort(80).withTargetPort(new IntOrString(8080)).endPort().endSpec().build());
+            put.accept("/apis/networking.k8s.io/v1/namespaces/" + NS + "/ingresses", new IngressBuilder()
+                    .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+                    .withNewSpec().withIngressClassName("teal").addNewRule().withHost(host(k)).withNewHttp()
+                    .addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService()
+                    .withName(name).withNewPort().withNumber(80).endPort().endService().endBackend()
+                    .endPath().endHttp().endRule().endSpec().build());
+            put.accept("/apis/discovery.k8s.io/v1/namespaces/" + NS + "/endpointslices", slice(k, port));
         }
     }
 
@@ -218,6 +237,7 @@ public final class ScaleScenario {
         Random random = new Random(14);
         Map<Integer, Boolean> onB = new HashMap<>();
         List<Long> delays = new ArrayList<>();
+        List<Long> puts = new ArrayList<>();
         for (int j = 0; j < count; j++) {
             int k = random.nextInt(n);
             boolean toB = !onB.getOrDefault(k, false);
@@ -227,6 +247,7 @@ public final class ScaleScenario {
                 long t0 = System.nanoTime();
                 client.discovery().v1().endpointSlices().inNamespace(NS).resource(slice(k, toB ? portB : portA))
                         .update();
+                puts.add(millisSince(t0));
                 long delay = -1;
                 long deadline = t0 + Duration.ofSeconds(10).toNanos();
                 while (System.nanoTime() < deadline) {
@@ -240,7 +261,77 @@ public final class ScaleScenario {
             }
             onB.put(k, toB);
         }
+        List<Long> sortedPuts = puts.stream().sorted().toList();
+        System.out.printf("scale N=%,d: the mock's PUT itself (within the change times): median %d ms, max %d ms%n",
+                n, sortedPuts.get(sortedPuts.size() / 2), sortedPuts.get(sortedPuts.size() - 1));
         return delays;
+    }
+
+    /**
+     * 100 EndpointSlice changes a second (PUTs from 4 threads, each slice's endpoint list rewritten) for
+     * {@code seconds}; then, from the gateway's discovery histograms, how many rebuilds ran meanwhile and how many
+     * started more than 100 ms after the first change they took up (coalescing: one rebuild takes up every change
+     * pending when it starts), and the mean and slowest bucket of their apply time.
+     */
+    private static void churn(KubernetesClient client, HttpClient http, InetSocketAddress admin, int n, int seconds,
+                              int port) throws Exception {
+        String before = get(http, admin, "/metrics");
+        int total = 100 * seconds;
+        java.util.concurrent.atomic.AtomicInteger late = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        long t0 = System.nanoTime();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    Random random = new Random(thread);
+                    for (int j = thread; j < total; j += 4) {
+                        long due = t0 + j * 10_000_000L; // one change every 10 ms overall
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                        } else if (wait < -100_000_000L) {
+                            late.incrementAndGet(); // the sender fell behind (the mock's PUT is slow)
+                        }
+                        int k = random.nextInt(Math.max(1, (n - thread + 3) / 4)) * 4 + thread; // own slices only:
+                        EndpointSlice s = slice(Math.min(k, n - 1), port); // two PUTs of one slice at once conflict
+                        s.getEndpoints().get(0).setAddresses(List.of("127.0.0.1"));
+                        s.getMetadata().setAnnotations(Map.of("churn", String.valueOf(j)));
+                        client.discovery().v1().endpointSlices().inNamespace(NS).resource(s).update();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double sent = (System.nanoTime() - t0) / 1e9;
+        Thread.sleep(500); // the last changes reach the gateway
+        String after = get(http, admin, "/metrics");
+        double batches = value(after, "teal_discovery_queue_seconds_count")
+                - value(before, "teal_discovery_queue_seconds_count");
+        double within = bucket(after, "teal_discovery_queue_seconds", "0.1")
+                - bucket(before, "teal_discovery_queue_seconds", "0.1");
+        double applies = value(after, "teal_discovery_apply_seconds_count")
+                - value(before, "teal_discovery_apply_seconds_count");
+        double applySum = value(after, "teal_discovery_apply_seconds_sum")
+                - value(before, "teal_discovery_apply_seconds_sum");
+        double applyWithin50 = bucket(after, "teal_discovery_apply_seconds", "0.05")
+                - bucket(before, "teal_discovery_apply_seconds", "0.05");
+        System.out.printf("scale N=%,d: churn %,d slice PUTs in %.1f s (%d sent >100 ms late): %,.0f rebuilds,"
+                        + " %,.0f started more than 100 ms after their first change; apply mean %.1f ms,"
+                        + " %,.0f over 50 ms%n", n, total, sent, late.get(), batches, batches - within,
+                applies > 0 ? applySum * 1000 / applies : -1, applies - applyWithin50);
+    }
+
+    private static double bucket(String metrics, String name, String le) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "_bucket\\{[^}]*le=\"" + Pattern.quote(le)
+                + "\"[^}]*} (\\S+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
     private static String get(HttpClient http, InetSocketAddress admin, String path) throws Exception {

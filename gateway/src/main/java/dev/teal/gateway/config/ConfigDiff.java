@@ -39,6 +39,9 @@ public final class ConfigDiff {
                 b.trustedProxies().stream().map(Cidr::toString).toList());
         for (ServiceConfig s : b.services().values()) {
             ServiceConfig old = a.services().get(s.name());
+            if (old == s) {
+                continue; // the same object (Kubernetes mode shares the ones no change touched)
+            }
             String p = "services." + s.name();
             if (old == null) {
                 out.add(p + " (added)");

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Instant;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,8 +39,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Informers on Ingresses, Services, EndpointSlices and the gateway's IngressClass; after every change, once the first
- * three have listed, the service map and routes are rebuilt and handed to {@code onChange} when they differ from the
- * last ones. Each Ingress rule that cannot be routed is logged once and recorded as a Warning Event on its Ingress
+ * three have listed, the service map and routes are brought up to date and handed to {@code onChange} when they differ
+ * from the last ones. Events only mark {@code namespace/name} keys dirty; one thread (coalescing every change pending
+ * when it starts) reads them again from the stores into a {@link ClusterState}, which builds again only what they
+ * touch. Each Ingress rule that cannot be routed is logged once and recorded as a Warning Event on its Ingress
  * ({@code InvalidRule}, {@code RuleConflict}, {@code BackendNotServing}) when it first appears; the other rules keep
  * routing. Informers retry for ever when the
  * API server cannot be reached and relist when a watch expires ({@code 410 Gone}); what they hold meanwhile stays,
@@ -50,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterDiscovery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterDiscovery.class);
     private static final long RESYNC_MILLIS = 5 * 60_000L;
+    /** The exit status when discovery runs out of memory (see {@link #outOfResources}). */
+    public static final int EXIT_OUT_OF_RESOURCES = 3;
 
     private final KubernetesClient client;
     private final String ingressClass;
@@ -67,6 +73,11 @@ public final class ClusterDiscovery implements AutoCloseable {
     private final SharedIndexInformer<Service> publish;
     private final SharedIndexInformer<IngressClass> ingressClasses;
     private final String identity;
+    /** Objects changed since the last rebuild, as (informer, {@code namespace/name}); read again from the store. */
+    private final Set<Dirty> dirty = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean addressDirty = new AtomicBoolean(true);
+    private ClusterState state;
+    private List<ServiceMapBuilder.Problem> reportedList;
     private Set<ServiceMapBuilder.Problem> reported = Set.of();
     private volatile ServiceMapBuilder.Result last;
     private volatile boolean closed;
@@ -126,6 +137,9 @@ public final class ClusterDiscovery implements AutoCloseable {
     private <T extends HasMetadata> SharedIndexInformer<T> informer(Informable<T> source) {
         SharedIndexInformer<T> informer = source.runnableInformer(RESYNC_MILLIS);
         informer.exceptionHandler((started, error) -> {
+            if (error instanceof VirtualMachineError fatal) {
+                outOfResources(fatal);
+            }
             if (closed) {
                 return false;
             }
@@ -136,17 +150,22 @@ public final class ClusterDiscovery implements AutoCloseable {
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T obj) {
-                changed();
+                changed(informer, obj);
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
-                changed();
+                if (oldObj != newObj) {
+                    changed(informer, newObj);
+                } else if (informer == ingresses || informer == publish) {
+                    addressDirty.set(true); // a resync: nothing changed, but a failed status write is retried
+                    changed();
+                }
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                changed();
+                changed(informer, obj);
             }
         });
         informers.add(informer);
@@ -171,6 +190,18 @@ public final class ClusterDiscovery implements AutoCloseable {
         return last;
     }
 
+    /** One changed object; its key is read again from its informer's store at the next rebuild. */
+    private record Dirty(SharedIndexInformer<?> informer, String key) {
+    }
+
+    private void changed(SharedIndexInformer<?> informer, HasMetadata obj) {
+        if (informer == ingresses || informer == publish || informer == ingressClasses) {
+            addressDirty.set(true);
+        }
+        dirty.add(new Dirty(informer, Cache.metaNamespaceKeyFunc(obj)));
+        changed();
+    }
+
     private void changed() {
         meters.changeQueued();
         if (!closed && rebuildQueued.compareAndSet(false, true)) {
@@ -187,8 +218,28 @@ public final class ClusterDiscovery implements AutoCloseable {
         long started = meters.applyStarted();
         try {
             rebuild();
+        } catch (VirtualMachineError e) {
+            outOfResources(e);
         } finally {
             meters.applyEnded(started);
+        }
+    }
+
+    /**
+     * The discovery thread or an informer ran out of memory (or stack): the cluster view may be half updated and would
+     * silently stop following the cluster. The process exits at once with status 3 (no graceful drain: nothing can be
+     * trusted to run) so that Kubernetes restarts it and counts the restart; the log line says why and how big the
+     * heap was.
+     */
+    private static void outOfResources(VirtualMachineError e) {
+        try {
+            LOG.atError().addKeyValue("error", e.getClass().getSimpleName())
+                    .addKeyValue("detail", String.valueOf(e.getMessage()))
+                    .addKeyValue("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20)
+                    .log("cluster discovery failed; exiting (status 3) so that the pod restarts: raise the heap (-Xmx,"
+                            + " or the container memory limit) or narrow what the gateway watches (--namespace)");
+        } finally {
+            Runtime.getRuntime().halt(EXIT_OUT_OF_RESOURCES);
         }
     }
 
@@ -197,8 +248,7 @@ public final class ClusterDiscovery implements AutoCloseable {
         if (closed || !synced()) {
             return; // a partial view (say, Services without their slices) would route to nothing
         }
-        ServiceMapBuilder.Build build = builder.build(ingresses.getStore().list(), services.getStore().list(),
-                slices.getStore().list(), defaultClass());
+        ServiceMapBuilder.Build build = catchUp().build();
         ServiceMapBuilder.Result next = build.result();
         ServiceMapBuilder.Result prev = last;
         if (prev == null || !prev.equals(next)) {
@@ -210,8 +260,56 @@ public final class ClusterDiscovery implements AutoCloseable {
                         .log("cluster state refused; keeping the running routing");
             }
         }
-        report(build.problems());
-        publishAddress();
+        if (build.problems() != reportedList) {
+            report(build.problems());
+            reportedList = build.problems();
+        }
+        if (addressDirty.getAndSet(false)) {
+            publishAddress();
+        }
+    }
+
+    /**
+     * The cluster state brought up to date: at the first rebuild from everything the informers hold, then from each
+     * object changed since (looked up again by key: the store has its newest version, or none once deleted).
+     */
+    private ClusterState catchUp() {
+        if (state == null) {
+            dirty.clear(); // everything is read now; later events are applied on top
+            state = new ClusterState(builder);
+            ingresses.getStore().list().forEach(state::putIngress);
+            services.getStore().list().forEach(state::putService);
+            slices.getStore().list().forEach(state::putSlice);
+        } else {
+            for (java.util.Iterator<Dirty> it = dirty.iterator(); it.hasNext(); ) {
+                Dirty d = it.next();
+                it.remove();
+                if (d.informer() == ingresses) {
+                    Ingress i = ingresses.getStore().getByKey(d.key());
+                    if (i == null) {
+                        state.removeIngress(d.key());
+                    } else {
+                        state.putIngress(i);
+                    }
+                } else if (d.informer() == services) {
+                    Service s = services.getStore().getByKey(d.key());
+                    if (s == null) {
+                        state.removeService(d.key());
+                    } else {
+                        state.putService(s);
+                    }
+                } else if (d.informer() == slices) {
+                    EndpointSlice s = slices.getStore().getByKey(d.key());
+                    if (s == null) {
+                        state.removeSlice(d.key());
+                    } else {
+                        state.putSlice(s);
+                    }
+                }
+            }
+        }
+        state.defaultClass(defaultClass());
+        return state;
     }
 
     /** Whether the gateway's IngressClass is the cluster's default (then Ingresses without a class are ours). */
@@ -272,8 +370,9 @@ public final class ClusterDiscovery implements AutoCloseable {
         if (want.isEmpty()) {
             return;
         }
+        boolean defaultClass = defaultClass();
         for (Ingress i : ingresses.getStore().list()) {
-            if (!builder.serves(i, defaultClass())) {
+            if (!builder.serves(i, defaultClass)) {
                 continue;
             }
             List<IngressLoadBalancerIngress> have = i.getStatus() == null || i.getStatus().getLoadBalancer() == null

@@ -12,6 +12,7 @@ import dev.teal.gateway.config.PathType;
 import dev.teal.gateway.config.RouteRule;
 import dev.teal.gateway.config.Routes;
 import dev.teal.gateway.config.ServiceConfig;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
@@ -110,6 +111,8 @@ public final class ServiceMapBuilder {
     private final String ingressClass;
     private final Consumer<String> warn;
     private final ServiceAnnotations.LastGood settings = new ServiceAnnotations.LastGood();
+    private long backendsBuilt;
+    private long pathsVisited;
 
     /** @param warn receives one line for each problem of {@link #build(Collection, Collection, Collection)} */
     public ServiceMapBuilder(String ingressClass, Consumer<String> warn) {
@@ -134,8 +137,40 @@ public final class ServiceMapBuilder {
      */
     public Build build(Collection<Ingress> ingresses, Collection<Service> services, Collection<EndpointSlice> slices,
                        boolean defaultClass) {
-        return new Run(new ClusterIndex(services, slices)).run(ingresses.stream()
-                .filter(i -> serves(i, defaultClass)).sorted(OLDEST_FIRST).toList());
+        return new Run(new ClusterIndex(services, slices), new HashMap<>()).run(ordered(ingresses, defaultClass));
+    }
+
+    /** The Ingresses of this gateway's class, oldest first (each creation time read once). */
+    List<Ingress> ordered(Collection<Ingress> ingresses, boolean defaultClass) {
+        record Aged(Instant created, Ingress ingress) {
+        }
+        return ingresses.stream().filter(i -> serves(i, defaultClass))
+                .map(i -> new Aged(created(i.getMetadata().getCreationTimestamp()), i))
+                .sorted(Comparator.comparing(Aged::created).thenComparing(a -> a.ingress(), OLDEST_FIRST))
+                .map(Aged::ingress).toList();
+    }
+
+    /**
+     * One build over an index kept by the caller; {@code cache} holds the backends built before (by Service key) and
+     * receives the ones built now: a backend is built again only when it is missing or asked for another port.
+     */
+    Build run(ClusterIndex index, Map<String, Backend> cache, List<Ingress> ordered) {
+        return new Run(index, cache).run(ordered);
+    }
+
+    /** One backend Service built again through the port it was routed by. */
+    Backend rebuild(ClusterIndex index, Service svc, String portName) {
+        return new Run(index, new HashMap<>()).backend(svc, portName);
+    }
+
+    /** How many backends (ServiceConfigs) this builder has built: the work counter of its tests. */
+    long backendsBuilt() {
+        return backendsBuilt;
+    }
+
+    /** How many Ingress paths this builder has visited: the other work counter. */
+    long pathsVisited() {
+        return pathsVisited;
     }
 
     /** Whether an Ingress belongs to this gateway's class. */
@@ -163,47 +198,133 @@ public final class ServiceMapBuilder {
         }
     }
 
-    /** Services and slices indexed by the keys they are looked up by; built once per build, linear. */
+    /**
+     * Services and slices indexed by the keys they are looked up by ({@code namespace/name}, a slice's
+     * {@code kubernetes.io/service-name}), kept up to date one object at a time: each change says which backend
+     * Services it makes stale.
+     */
     static final class ClusterIndex {
         final Map<String, Service> services = new HashMap<>();
         final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
         final Map<String, Set<String>> colorsByFront = new HashMap<>();
+        private final Map<String, String> ownerBySlice = new HashMap<>();
+        private final Set<String> fronts = new HashSet<>();
+
+        ClusterIndex() {
+        }
 
         ClusterIndex(Collection<Service> all, Collection<EndpointSlice> slices) {
-            Set<String> fronts = new HashSet<>();
-            for (Service s : all) {
-                String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
-                services.put(key, s);
-                Map<String, String> a = s.getMetadata().getAnnotations();
-                if (a != null && a.containsKey(Annotations.SERVING)) {
-                    fronts.add(key);
-                }
+            all.forEach(this::putService);
+            slices.forEach(this::putSlice);
+        }
+
+        static String key(HasMetadata o) {
+            return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+        }
+
+        /** @return the keys of the backends this makes stale, or null: every backend (the set of fronts changed) */
+        Collection<String> putService(Service s) {
+            String key = key(s);
+            services.put(key, s);
+            Map<String, String> a = s.getMetadata().getAnnotations();
+            return front(key, a != null && a.containsKey(Annotations.SERVING));
+        }
+
+        /** @return as {@link #putService} */
+        Collection<String> removeService(String key) {
+            services.remove(key);
+            return front(key, false);
+        }
+
+        private Collection<String> front(String key, boolean isFront) {
+            boolean changed = isFront ? fronts.add(key) : fronts.remove(key);
+            if (!changed) {
+                return List.of(key);
             }
-            for (EndpointSlice slice : slices) {
-                Map<String, String> labels = slice.getMetadata().getLabels();
-                String owner = labels == null ? null : labels.get(Annotations.SERVICE_NAME_LABEL);
-                if (owner != null) {
-                    slicesByService.computeIfAbsent(slice.getMetadata().getNamespace() + "/" + owner,
-                            k -> new ArrayList<>()).add(slice);
+            colorsByFront.clear();
+            slicesByService.keySet().forEach(this::attach);
+            return null;
+        }
+
+        /** @return the keys of the backends this makes stale (the slice's Service and the front it is a color of) */
+        Collection<String> putSlice(EndpointSlice slice) {
+            String sliceKey = key(slice);
+            Map<String, String> labels = slice.getMetadata().getLabels();
+            String label = labels == null ? null : labels.get(Annotations.SERVICE_NAME_LABEL);
+            String owner = label == null ? null : slice.getMetadata().getNamespace() + "/" + label;
+            Set<String> stale = new HashSet<>(4);
+            detach(sliceKey, stale);
+            if (owner != null) {
+                ownerBySlice.put(sliceKey, owner);
+                List<EndpointSlice> list = slicesByService.computeIfAbsent(owner, k -> new ArrayList<>(1));
+                list.add(slice);
+                if (list.size() == 1) {
+                    attach(owner);
                 }
+                stale(owner, stale);
             }
-            for (String owner : slicesByService.keySet()) {
-                if (fronts.contains(owner)) {
-                    continue;
-                }
-                // <front>-<color>: the longest front that prefixes it (shop-api-blue is shop-api's blue, not shop's)
-                for (int dash = owner.lastIndexOf('-'); dash > owner.indexOf('/') + 1;
-                     dash = owner.lastIndexOf('-', dash - 1)) {
-                    String front = owner.substring(0, dash);
-                    if (fronts.contains(front)) {
-                        String color = owner.substring(dash + 1);
-                        if (isColor(color)) {
-                            colorsByFront.computeIfAbsent(front, k -> new TreeSet<>()).add(color);
+            return stale;
+        }
+
+        /** @return as {@link #putSlice} */
+        Collection<String> removeSlice(String sliceKey) {
+            Set<String> stale = new HashSet<>(4);
+            detach(sliceKey, stale);
+            return stale;
+        }
+
+        private void detach(String sliceKey, Set<String> stale) {
+            String owner = ownerBySlice.remove(sliceKey);
+            if (owner == null) {
+                return;
+            }
+            List<EndpointSlice> list = slicesByService.get(owner);
+            if (list != null) {
+                list.removeIf(s -> key(s).equals(sliceKey));
+                if (list.isEmpty()) {
+                    slicesByService.remove(owner);
+                    String[] fc = frontColor(owner);
+                    if (fc != null) {
+                        Set<String> colors = colorsByFront.get(fc[0]);
+                        if (colors != null && colors.remove(fc[1]) && colors.isEmpty()) {
+                            colorsByFront.remove(fc[0]);
                         }
-                        break;
                     }
                 }
             }
+            stale(owner, stale);
+        }
+
+        private void stale(String owner, Set<String> stale) {
+            stale.add(owner);
+            String[] fc = frontColor(owner);
+            if (fc != null) {
+                stale.add(fc[0]);
+            }
+        }
+
+        /** A slice owner that is a color Service: its colors entry under its front. */
+        private void attach(String owner) {
+            String[] fc = frontColor(owner);
+            if (fc != null) {
+                colorsByFront.computeIfAbsent(fc[0], k -> new TreeSet<>()).add(fc[1]);
+            }
+        }
+
+        /** {@code <front>-<color>}: the longest front that prefixes it (shop-api-blue is shop-api's, not shop's). */
+        private String[] frontColor(String owner) {
+            if (fronts.contains(owner)) {
+                return null;
+            }
+            for (int dash = owner.lastIndexOf('-'); dash > owner.indexOf('/') + 1;
+                 dash = owner.lastIndexOf('-', dash - 1)) {
+                String front = owner.substring(0, dash);
+                if (fronts.contains(front)) {
+                    String color = owner.substring(dash + 1);
+                    return isColor(color) ? new String[] {front, color} : null;
+                }
+            }
+            return null;
         }
 
         List<EndpointSlice> slicesOf(String namespace, String service) {
@@ -212,12 +333,13 @@ public final class ServiceMapBuilder {
     }
 
     /** A backend Service as routed: its config and origin, or why it cannot be routed. */
-    private record Backend(String portName, ServiceConfig config, Origin origin, String reason, String failure) {
+    record Backend(String portName, ServiceConfig config, Origin origin, String reason, String failure) {
     }
 
     /** One build over the indexed objects. */
     private final class Run {
         final ClusterIndex index;
+        final Map<String, Backend> cache;
         final Map<String, Backend> backends = new LinkedHashMap<>();
         final Map<String, String> claims = new HashMap<>();
         final List<RouteRule> rules = new ArrayList<>();
@@ -225,8 +347,9 @@ public final class ServiceMapBuilder {
         String defaultService;
         String defaultOwner;
 
-        Run(ClusterIndex index) {
+        Run(ClusterIndex index, Map<String, Backend> cache) {
             this.index = index;
+            this.cache = cache;
         }
 
         Build run(List<Ingress> ordered) {
@@ -272,16 +395,17 @@ public final class ServiceMapBuilder {
                     continue;
                 }
                 for (int p = 0; p < rule.getHttp().getPaths().size(); p++) {
-                    path(ingress, id, rule.getHost(), rule.getHttp().getPaths().get(p),
-                            "rules[" + r + "].http.paths[" + p + "]");
+                    path(ingress, id, rule.getHost(), rule.getHttp().getPaths().get(p), r, p);
                 }
             }
         }
 
-        void path(Ingress ingress, String id, String rawHost, HTTPIngressPath p, String where) {
+        void path(Ingress ingress, String id, String rawHost, HTTPIngressPath p, int ruleIndex, int pathIndex) {
+            pathsVisited++;
             String ns = ingress.getMetadata().getNamespace();
-            String label = where + " (host " + (rawHost == null || rawHost.isEmpty() ? "*" : rawHost) + ", path "
-                    + p.getPath() + ")";
+            java.util.function.Supplier<String> label = () -> "rules[" + ruleIndex + "].http.paths[" + pathIndex
+                    + "] (host " + (rawHost == null || rawHost.isEmpty() ? "*" : rawHost) + ", path " + p.getPath()
+                    + ")";
             String host;
             PathType type;
             String path = p.getPath();
@@ -293,16 +417,16 @@ public final class ServiceMapBuilder {
                 }
                 RouteRule.checkPath(path, type);
             } catch (ConfigException e) {
-                problem(ingress, Problem.INVALID_RULE, label + ": " + e.getMessage());
+                problem(ingress, Problem.INVALID_RULE, label.get() + ": " + e.getMessage());
                 return;
             }
             if (p.getBackend() == null || p.getBackend().getService() == null) {
-                problem(ingress, Problem.INVALID_RULE, label + ": only Service backends are supported");
+                problem(ingress, Problem.INVALID_RULE, label.get() + ": only Service backends are supported");
                 return;
             }
             Backend b = resolve(ns, p.getBackend());
             if (b.failure() != null) {
-                problem(ingress, b.reason(), label + ": " + b.failure());
+                problem(ingress, b.reason(), label.get() + ": " + b.failure());
                 return;
             }
             RouteRule route = new RouteRule(host, path, type, b.config().name());
@@ -310,11 +434,11 @@ public final class ServiceMapBuilder {
             if (owner == null) {
                 rules.add(route);
             } else if (owner.equals(id)) {
-                problem(ingress, Problem.INVALID_RULE, label + ": the same host, path and pathType appear earlier in"
-                        + " this Ingress; ignored");
+                problem(ingress, Problem.INVALID_RULE, label.get() + ": the same host, path and pathType appear"
+                        + " earlier in this Ingress; ignored");
             } else {
-                problem(ingress, Problem.RULE_CONFLICT, label + ": Ingress " + owner + " (older) routes the same host,"
-                        + " path and pathType already; this rule is ignored");
+                problem(ingress, Problem.RULE_CONFLICT, label.get() + ": Ingress " + owner + " (older) routes the same"
+                        + " host, path and pathType already; this rule is ignored");
             }
         }
 
@@ -343,7 +467,11 @@ public final class ServiceMapBuilder {
             String key = ns + "/" + ref.getName();
             Backend known = backends.get(key);
             if (known == null) {
-                known = backend(svc, portName);
+                known = cache.get(key);
+                if (known == null || (known.failure() == null && !known.portName().equals(portName))) {
+                    known = backend(svc, portName);
+                    cache.put(key, known);
+                }
                 backends.put(key, known);
             }
             if (known.failure() == null && !known.portName().equals(portName)) {
@@ -357,6 +485,7 @@ public final class ServiceMapBuilder {
          * The one place a backend Service's annotations are read: color-managed (teal.dev/serving) or plain.
          */
         Backend backend(Service svc, String portName) {
+            backendsBuilt++;
             String ns = svc.getMetadata().getNamespace();
             String name = svc.getMetadata().getName();
             String key = ClusterNames.serviceKey(ns, name);

@@ -295,9 +295,14 @@ public final class Router {
         List<ServiceRoute> routes = new ArrayList<>();
         List<Runnable> afterPublish = new ArrayList<>();
         List<Change> changes = new ArrayList<>();
+        boolean sameUpstream = previous != null && previous.upstream().equals(next.upstream());
         for (ServiceConfig sc : next.services().values()) {
             ServiceRoute existing = cur.service(sc.name());
             ServiceRuntime rt = existing == null ? null : existing.service();
+            if (rt != null && sameUpstream && unchanged(rt, sc) && !refusals.containsKey(sc.name())) {
+                routes.add(existing); // nothing to do: same endpoints, same serving color, same settings
+                continue;
+            }
             Map<String, ColorPool> oldPools = rt == null ? Map.of() : rt.pools();
             Map<String, ColorPool> pools = new LinkedHashMap<>();
             for (Map.Entry<String, List<HostPort>> c : sc.colors().entrySet()) {
@@ -382,7 +387,20 @@ public final class Router {
                 removedServices.add(r);
             }
         }
-        RouteTable table = RouteTable.compile(next.routes(), RoutingSnapshot.indexOf(routes));
-        publish(new RoutingSnapshot(table, routes), changes, afterPublish, removedServices); // one volatile write
+        Map<String, Integer> index = RoutingSnapshot.indexOf(routes);
+        RouteTable table = previous != null && next.routes().equals(previous.routes()) && index.equals(cur.index())
+                ? cur.table() : RouteTable.compile(next.routes(), index);
+        // one volatile write
+        publish(new RoutingSnapshot(table, routes, index), changes, afterPublish, removedServices);
+    }
+
+    /**
+     * Whether applying {@code sc} to a running service would change nothing: the same config (Kubernetes mode hands
+     * the very same object for a service no change touched; a file reload an equal one) and no refused switch to ask
+     * for again. Costs an identity check, or an equals when the objects differ.
+     */
+    private static boolean unchanged(ServiceRuntime rt, ServiceConfig sc) {
+        ServiceConfig running = rt.config();
+        return (running == sc || running.equals(sc)) && rt.refused() == null;
     }
 }

@@ -25,6 +25,11 @@ public final class RoutingSnapshot {
         this(table, routes.toArray(ServiceRoute[]::new), indexOf(routes));
     }
 
+    /** @param index {@link #indexOf} of {@code routes}, computed already */
+    RoutingSnapshot(RouteTable table, List<ServiceRoute> routes, Map<String, Integer> index) {
+        this(table, routes.toArray(ServiceRoute[]::new), index);
+    }
+
     private RoutingSnapshot(RouteTable table, ServiceRoute[] routes, Map<String, Integer> index) {
         this.table = table;
         this.routes = routes;
@@ -69,6 +74,16 @@ public final class RoutingSnapshot {
     /** How many route rules the table holds. */
     public int ruleCount() {
         return table.size();
+    }
+
+    /** The compiled table, to share with the next snapshot when neither the routes nor the numbering changed. */
+    RouteTable table() {
+        return table;
+    }
+
+    /** Service name to its number in the table. */
+    Map<String, Integer> index() {
+        return index;
     }
 
     RoutingSnapshot with(ServiceRoute changed) {
