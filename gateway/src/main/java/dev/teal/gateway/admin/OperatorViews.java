@@ -7,9 +7,12 @@ import dev.teal.contract.Units;
 import dev.teal.gateway.config.Cidr;
 import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.config.ReloadResult;
+import dev.teal.gateway.config.RouteRule;
 import dev.teal.gateway.config.ServiceConfig;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -99,7 +102,34 @@ final class OperatorViews {
                 strings(colors.putArray(e.getKey()), e.getValue().stream().map(HostPort::toString).toList());
             }
         }
+        routes(n.putArray("routes"), c);
+        ObjectNode m = n.putObject("metrics");
+        m.put("endpointSeries", c.metrics().endpointSeries());
+        m.put("connectionSeries", c.metrics().connectionSeries());
+        m.put("fineLatencyBuckets", c.metrics().fineLatencyBuckets());
         return root;
+    }
+
+    /** The explicit {@code routes:}: every rule but those a service's {@code hosts:} entry stands for. */
+    private static void routes(ArrayNode out, GatewayConfig c) {
+        Set<RouteRule> fromHosts = new HashSet<>();
+        for (ServiceConfig s : c.services().values()) {
+            for (String h : s.hosts()) {
+                fromHosts.add(RouteRule.wholeHost(h, s.name()));
+            }
+        }
+        for (RouteRule r : c.routes().rules()) {
+            if (fromHosts.contains(r)) {
+                continue;
+            }
+            ObjectNode rn = out.addObject();
+            if (r.host() != null) {
+                rn.put("host", r.host());
+            }
+            rn.put("path", r.path());
+            rn.put("pathType", r.pathType().apiName());
+            rn.put("service", r.service());
+        }
     }
 
     private static void strings(ArrayNode a, List<String> values) {

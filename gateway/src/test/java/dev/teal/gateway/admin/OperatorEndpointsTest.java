@@ -120,6 +120,42 @@ class OperatorEndpointsTest {
     }
 
     @Test
+    void configEndpointShowsRoutesAndMetricsOptionsAndParsesBackIntoTheRunningConfiguration() throws Exception {
+        f = new GatewayFixture();
+        f.backend("blue", "blue");
+        f.backend("green", "green");
+        file = dir.resolve("teal.yaml");
+        Files.writeString(file, f.yaml("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                metrics: {fineLatencyBuckets: true}
+                services:
+                  shop:
+                    hosts: [shop.example.com]
+                    active: blue
+                    colors: {blue: [${blue}]}
+                  api:
+                    active: green
+                    colors: {green: [${green}]}
+                routes:
+                  - {host: shop.example.com, path: /api, pathType: Prefix, service: api}
+                  - {path: /health, pathType: Exact, service: shop}
+                """));
+        Gateway g = f.track(Gateway.start(ConfigFile.read(file)));
+        JsonNode c = adminJson(g, "/config").get("config");
+        assertThat(c.get("metrics").get("fineLatencyBuckets").asBoolean()).isTrue();
+        assertThat(c.get("metrics").get("endpointSeries").asBoolean()).isFalse();
+        // the explicit routes only: shop's hosts entry stands for its own rule and is not repeated
+        assertThat(c.get("routes")).hasSize(2);
+        assertThat(c.get("routes").get(0).get("path").asString()).isEqualTo("/api");
+        assertThat(c.get("routes").get(1).has("host")).isFalse();
+        assertThat(c.get("routes").get(1).get("pathType").asString()).isEqualTo("Exact");
+        GatewayConfig reparsed = ConfigParser.parse(JSON.writeValueAsString(c));
+        assertThat(reparsed).isEqualTo(g.config());
+        assertThat(reparsed.routes()).isEqualTo(g.config().routes());
+    }
+
+    @Test
     void configEndpointNamesAnInProcessOrEmbeddedSource() throws Exception {
         f = GatewayFixture.blueGreen("");
         assertThat(adminJson(f.gateway(), "/config").get("source").asString()).isEqualTo("in-process");
