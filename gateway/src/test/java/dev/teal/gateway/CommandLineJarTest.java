@@ -157,14 +157,17 @@ class CommandLineJarTest {
 
                 // the file is unchanged: only the signal can cause this reload
                 hup(p);
-                await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("changed=\"nothing\""));
+                // untilAsserted: a timeout shows the whole log
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                        () -> assertThat(Files.readString(log)).contains("changed=\"nothing\""));
                 assertThat(Files.readString(log)).contains("msg=\"reload requested\" trigger=\"SIGHUP\"");
                 assertThat(p.isAlive()).isTrue();
 
                 // a YAML error: refused as one physical log line; the running configuration stays
                 Files.writeString(cfg, "services:\n  shop: [\n    active: green\n");
                 hup(p);
-                await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("config rejected"));
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                        () -> assertThat(Files.readString(log)).contains("config rejected"));
                 String rejected = line(log, "config rejected");
                 assertThat(rejected).contains("error=\"not valid YAML at line");
                 assertThat(p.isAlive()).isTrue();
@@ -173,7 +176,7 @@ class CommandLineJarTest {
                 // a good file applies the change
                 Files.writeString(cfg, good.formatted("green", blue.address(), green.address()));
                 hup(p);
-                await().atMost(Duration.ofSeconds(10)).until(() -> get(admin, "/status").contains("\"serving\":\"green\""));
+                await().atMost(Duration.ofSeconds(30)).until(() -> get(admin, "/status").contains("\"serving\":\"green\""));
 
                 p.destroy(); // SIGTERM
                 assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
