@@ -1,6 +1,7 @@
 package dev.teal.gateway;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * SIGTERM/SIGINT run {@code stop} (once) instead of ending the JVM, so the process can stop gracefully and exit 0
@@ -31,15 +32,18 @@ final class Signals {
         }
     }
 
-    /** SIGHUP runs {@code reload}; answers false where the signal cannot be handled (then SIGHUP ends the JVM). */
+    /**
+     * SIGHUP runs {@code reload}. Answers false where it cannot: with {@code -Xrs}, or when the parent ignores SIGHUP
+     * (nohup, some supervisors): the JVM then installs no handler and the signal stays ignored.
+     */
     static boolean onHangup(Runnable reload) {
         try {
-            Signal.handle(new Signal("HUP"), s -> {
+            SignalHandler previous = Signal.handle(new Signal("HUP"), s -> {
                 Thread t = new Thread(reload, "teal-sighup");
                 t.setDaemon(true);
                 t.start();
             });
-            return true;
+            return previous != SignalHandler.SIG_IGN;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return false;
         }

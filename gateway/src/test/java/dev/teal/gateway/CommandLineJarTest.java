@@ -148,11 +148,14 @@ class CommandLineJarTest {
                     """;
             Path cfg = write("teal.yaml", good.formatted("blue", blue.address(), green.address()));
             Path log = dir.resolve("out.log");
-            Process p = start(List.of("--config", cfg.toString()), Map.of(), log);
+            // SIGHUP's default disposition, whatever this test inherited (under nohup it is ignored, and the JVM
+            // leaves an ignored signal ignored: see sighupIgnoredByTheParentIsNamedAtStart)
+            Process p = start(List.of("--config", cfg.toString()), Map.of(), log, "--default-signal=HUP");
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("gateway started"));
                 String started = line(log, "gateway started");
                 assertThat(started).contains("config=\"file: " + cfg + "\"");
+                assertThat(Files.readString(log)).doesNotContain("SIGHUP cannot be handled");
                 int admin = adminPort(started);
 
                 // the file is unchanged: only the signal can cause this reload
@@ -243,6 +246,41 @@ class CommandLineJarTest {
 
     private Process start(List<String> args, Map<String, String> env, Path log) throws IOException {
         return command(args, env).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Started through coreutils {@code env SIGNAL_OPTION} (e.g. {@code --default-signal=HUP}), which then execs java. */
+    private Process start(List<String> args, Map<String, String> env, Path log, String signalOption)
+            throws IOException {
+        ProcessBuilder pb = command(args, env);
+        List<String> cmd = new ArrayList<>(List.of("env", signalOption));
+        cmd.addAll(pb.command());
+        return pb.command(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    @Test
+    void sighupIgnoredByTheParentIsNamedAtStart() throws Exception {
+        try (DemoBackend blue = DemoBackend.start("blue", 0)) {
+            Path cfg = write("teal.yaml", """
+                    listen: 127.0.0.1:0
+                    admin: 127.0.0.1:0
+                    services:
+                      shop:
+                        active: blue
+                        colors: {blue: [%s]}
+                    """.formatted(blue.address()));
+            Path log = dir.resolve("ignored.log");
+            Process p = start(List.of("--config", cfg.toString()), Map.of(), log, "--ignore-signal=HUP");
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("gateway started"));
+                assertThat(Files.readString(log)).contains("SIGHUP cannot be handled in this JVM");
+                hup(p); // stays ignored: the process keeps serving
+                p.destroy(); // SIGTERM
+                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).isZero();
+            } finally {
+                p.destroyForcibly();
+            }
+        }
     }
 
     private static ProcessBuilder command(List<String> args, Map<String, String> env) {
