@@ -135,7 +135,7 @@ public final class ClusterDiscovery implements AutoCloseable {
     }
 
     private <T extends HasMetadata> SharedIndexInformer<T> informer(Informable<T> source) {
-        SharedIndexInformer<T> informer = source.runnableInformer(RESYNC_MILLIS);
+        SharedIndexInformer<T> informer = source.runnableInformer(RESYNC_MILLIS).itemStore(new TrimmedItemStore<>());
         informer.exceptionHandler((started, error) -> {
             if (error instanceof VirtualMachineError fatal) {
                 outOfResources(fatal);
