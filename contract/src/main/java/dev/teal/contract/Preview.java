@@ -24,12 +24,11 @@ public record Preview(String header, String cookie, List<String> from) {
     public static final String DEFAULT_COOKIE = "teal-color";
     /** The entry of {@code from} that stands for the gateway's {@code trustedProxies}. */
     public static final String TRUSTED_PROXIES = "trustedProxies";
-    /** Preview with the default names, from any client. */
-    public static final Preview DEFAULTS = new Preview(DEFAULT_HEADER, DEFAULT_COOKIE, List.of());
-
     /** An HTTP token (RFC 9110): what a header or cookie name may be made of. */
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
     private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f.:]+");
+    /** Preview with the default names, from any client (after the patterns: it is checked by them). */
+    public static final Preview DEFAULTS = new Preview(DEFAULT_HEADER, DEFAULT_COOKIE, List.of());
 
     public Preview {
         if (header == null || !TOKEN.matcher(header).matches()) {
