@@ -183,4 +183,40 @@ class PreviewTest {
         assertThat(held.get(10, TimeUnit.SECONDS).body()).isEqualTo("green\n");
         await().atMost(Duration.ofSeconds(5)).until(() -> f.adminGet("/status").body().contains("\"drain\":null"));
     }
+
+    @Test
+    void accessLogLineOfAPreviewSaysRoutePreview() throws Exception {
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        var access = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("teal.access");
+        lines.start();
+        access.addAppender(lines);
+        try {
+            f = new GatewayFixture();
+            f.backend("blue", "blue");
+            f.backend("green", "green");
+            f.start("""
+                    listen: 127.0.0.1:0
+                    admin: 127.0.0.1:0
+                    accessLog: true
+                    services:
+                      shop:
+                        active: blue
+                        preview: true
+                        colors: {blue: [${blue}], green: [${green}]}
+                    """);
+            assertThat(get("/p", "X-Teal-Color", "green").body()).isEqualTo("green\n");
+            assertThat(get("/s").body()).isEqualTo("blue\n");
+            await().atMost(Duration.ofSeconds(5)).until(() -> lines.list.size() >= 2);
+            java.util.Map<String, java.util.Map<String, String>> byPath = new java.util.HashMap<>();
+            for (var e : lines.list) {
+                java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+                e.getKeyValuePairs().forEach(kv -> m.put(kv.key, String.valueOf(kv.value)));
+                byPath.put(m.get("path"), m);
+            }
+            assertThat(byPath.get("/p")).containsEntry("color", "green").containsEntry("route", "preview");
+            assertThat(byPath.get("/s")).containsEntry("color", "blue").doesNotContainKey("route");
+        } finally {
+            access.detachAppender(lines);
+        }
+    }
 }
