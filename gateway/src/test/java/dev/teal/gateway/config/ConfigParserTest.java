@@ -140,6 +140,13 @@ class ConfigParserTest {
     }
 
     @Test
+    void diffNamesPreviewAndSticky() {
+        GatewayConfig a = ConfigParser.parse("services: {shop: {active: b, colors: {b: []}}}");
+        GatewayConfig b = ConfigParser.parse("services: {shop: {active: b, preview: true, sticky: true, colors: {b: []}}}");
+        assertThat(ConfigDiff.between(a, b)).containsExactly("services.shop.preview", "services.shop.sticky");
+    }
+
+    @Test
     void badPreviewSettingsAreNamedWithTheirPath() {
         assertError("services: {shop: {active: b, preview: yes please, colors: {b: []}}}",
                 "services.shop.preview: expected true or false");
