@@ -296,7 +296,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             color.requestEnded();
             record(color, kind, 503, 0);
             refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, kind == RouteKind.PREVIEW
-                    ? "preview: color '" + color.color() + "' has no usable endpoint" : "no healthy endpoint",
+                    ? "preview: color '" + color.color() + "' of service " + service.name() + " has no usable endpoint"
+                    : "no healthy endpoint",
                     keepAlive && !hasBody);
             return;
         }

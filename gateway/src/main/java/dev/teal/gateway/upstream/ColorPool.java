@@ -133,6 +133,15 @@ public final class ColorPool {
     }
 
     /**
+     * Whether a finished request's connection may be pooled: not while the color drains (a drain closes what it
+     * leaves), unless its sticky window is open (requests still come; the drain's end closes the idle ones). An idle
+     * color is reached only by previews: their connections are pooled, and closed by {@code timeouts.upstreamIdle}.
+     */
+    public boolean keepsConnections() {
+        return state.get() != ColorState.DRAINING || stickyOpen;
+    }
+
+    /**
      * True after a connect probe found no endpoint of this color accepting a connection (a forced switch onto a dead
      * color): requests are answered 503 at once instead of trying each endpoint, until a probe succeeds again.
      */

@@ -127,6 +127,15 @@ class PreviewTest {
     }
 
     @Test
+    void sequentialPreviewsReuseOnePooledUpstreamConnection() throws Exception {
+        f = GatewayFixture.blueGreen("preview: true");
+        for (int i = 0; i < 20; i++) { // one keep-alive client connection, so one event loop and its pool
+            assertThat(get("/", "X-Teal-Color", "green").body()).isEqualTo("green\n");
+        }
+        assertThat(f.backend("green").connectionsOpened()).as("pooled although green does not serve").isEqualTo(1);
+    }
+
+    @Test
     void previewOffIgnoresTheHeaderAndCookieAndForwardsThemUntouched() throws Exception {
         f = GatewayFixture.blueGreen("");
         HttpResponse<String> r = get("/", "X-Teal-Color", "green", "Cookie", "teal-color=green; a=1");
