@@ -103,7 +103,9 @@ class MonitoringMetricNamesTest {
         assertThat(scrape.text()).containsPattern("teal_requests_seconds_count\\{[^}]*status=\"5xx\"")
                 .containsPattern("teal_cutovers_total\\{[^}]*result=\"drain_timeout\"")
                 .containsPattern("teal_serving_color\\{[^}]*color=\"green\"[^}]*\\} 1\\.0")
-                .containsPattern("teal_inflight_requests\\{[^}]*color=\"blue\"");
+                .containsPattern("teal_inflight_requests\\{[^}]*color=\"blue\"")
+                .containsPattern("teal_preview_requests_total\\{[^}]*color=\"green\"")
+                .containsPattern("teal_sticky_requests_total\\{[^}]*color=\"blue\"");
     }
 
     /** The real controller meters, each written once, as the controller's /metrics exposes them. */
@@ -191,6 +193,8 @@ class MonitoringMetricNamesTest {
             assertThat(get(proxy + "/").body()).isEqualTo("blue");
         }
         assertThat(get(proxy + "/fail").statusCode()).isEqualTo(500);
+        assertThat(client.send(request(proxy + "/").header("X-Teal-Color", "green").build(),
+                HttpResponse.BodyHandlers.ofString()).body()).as("a preview of green").isEqualTo("green");
         // one request stays in flight on blue, so the drain after the switch hits its timeout
         var slow = client.sendAsync(request(proxy + "/slow").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(slowArrived.await(10, TimeUnit.SECONDS)).as("slow request reached blue").isTrue();
@@ -198,6 +202,9 @@ class MonitoringMetricNamesTest {
         var switched = client.send(request(adminUrl + "/services/shop/switch?to=green")
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(switched.statusCode()).as("switch answer %s", switched.body()).isEqualTo(200);
+        // inside the sticky window (the drain of blue, held open by the slow request): the old cookie stays on blue
+        assertThat(client.send(request(proxy + "/").header("Cookie", "teal-v=blue").build(),
+                HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("blue");
         for (int i = 0; i < 5; i++) {
             assertThat(get(proxy + "/").body()).isEqualTo("green");
         }
@@ -222,7 +229,9 @@ class MonitoringMetricNamesTest {
         ((ObjectNode) config.get("shutdown")).put("preStopDelay", "0s");
         ObjectNode shop = config.putObject("services").putObject("shop");
         shop.put("active", "blue");
-        shop.put("drainTimeout", "1s");
+        shop.put("drainTimeout", "3s");
+        shop.put("preview", true);
+        shop.put("sticky", true);
         ObjectNode colors = shop.putObject("colors");
         colors.putArray("blue").add("127.0.0.1:" + blue.getAddress().getPort());
         colors.putArray("green").add("127.0.0.1:" + green.getAddress().getPort());

@@ -80,7 +80,7 @@ class RbacTest {
         assertThat(grants(TealChart.render(), "teal-controller")).containsExactlyInAnyOrderElementsOf(grants(
                 verbs("", "services", "get", "list", "watch", "create", "patch"),
                 verbs("discovery.k8s.io", "endpointslices", "list", "watch"),
-                verbs("apps", "deployments", "get", "list"),
+                verbs("apps", "deployments", "get", "list", "watch"),
                 verbs("apps", "deployments/scale", "patch"),
                 verbs("", "events", "create"),
                 verbs("networking.k8s.io", "ingresses", "get", "list", "patch"),

@@ -32,6 +32,16 @@ public final class Annotations {
     public static final String MAX_BODY_SIZE = PREFIX + "max-body-size";
     /** Requests in flight for the service (0: unlimited). */
     public static final String MAX_INFLIGHT = PREFIX + "max-inflight";
+    /** {@code "true"}: a request may ask for a color by header or cookie (preview); off by default. */
+    public static final String PREVIEW = PREFIX + "preview";
+    /** The request header that names the color to preview (default {@value Preview#DEFAULT_HEADER}). */
+    public static final String PREVIEW_HEADER = PREFIX + "preview-header";
+    /** The cookie that names the color to preview (default {@value Preview#DEFAULT_COOKIE}). */
+    public static final String PREVIEW_COOKIE = PREFIX + "preview-cookie";
+    /** Comma-separated CIDRs (or {@code trustedProxies}) a preview request must come from (absent: anyone). */
+    public static final String PREVIEW_FROM = PREFIX + "preview-from";
+    /** {@code "true"}: the version-sticky window (cookie {@code teal-v}); off by default. */
+    public static final String STICKY = PREFIX + "sticky";
 
     /** Label set on the front Service and its Ingresses once a color is confirmed. */
     public static final String ACTIVE_COLOR_LABEL = PREFIX + "active-color";

@@ -19,6 +19,11 @@ public final class Names {
         return value;
     }
 
+    /** Whether {@code value} is a valid color name (see {@link #color}). */
+    public static boolean isColor(String value) {
+        return value != null && DNS_LABEL.matcher(value).matches();
+    }
+
     /** A service is a DNS label, or {@code name.namespace} in Kubernetes mode. */
     public static String service(String value) {
         if (value == null || !SERVICE.matcher(value).matches()) {

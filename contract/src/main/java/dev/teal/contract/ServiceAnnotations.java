@@ -7,6 +7,11 @@ import static dev.teal.contract.Annotations.HEALTH_TIMEOUT;
 import static dev.teal.contract.Annotations.HEALTH_UNHEALTHY_THRESHOLD;
 import static dev.teal.contract.Annotations.MAX_BODY_SIZE;
 import static dev.teal.contract.Annotations.MAX_INFLIGHT;
+import static dev.teal.contract.Annotations.PREVIEW;
+import static dev.teal.contract.Annotations.PREVIEW_COOKIE;
+import static dev.teal.contract.Annotations.PREVIEW_FROM;
+import static dev.teal.contract.Annotations.PREVIEW_HEADER;
+import static dev.teal.contract.Annotations.STICKY;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,7 +28,12 @@ import java.util.function.Consumer;
  *       tuned by {@value Annotations#HEALTH_INTERVAL} (2s), {@value Annotations#HEALTH_TIMEOUT} (1s), {@value Annotations#HEALTH_UNHEALTHY_THRESHOLD}
  *       (2) and {@value Annotations#HEALTH_HEALTHY_THRESHOLD} (1);</li>
  *   <li>{@value Annotations#MAX_BODY_SIZE}: largest request body ({@code 10MiB}; 0, the default, is unlimited);</li>
- *   <li>{@value Annotations#MAX_INFLIGHT}: requests in flight for the service (0, the default, is unlimited).</li>
+ *   <li>{@value Annotations#MAX_INFLIGHT}: requests in flight for the service (0, the default, is unlimited);</li>
+ *   <li>{@value Annotations#PREVIEW} ({@code "true"}/{@code "false"}, default false), with
+ *       {@value Annotations#PREVIEW_HEADER}, {@value Annotations#PREVIEW_COOKIE} and {@value Annotations#PREVIEW_FROM}
+ *       (see {@link Preview}); the three are refused without preview on (a setting that does nothing is a
+ *       mistake);</li>
+ *   <li>{@value Annotations#STICKY} ({@code "true"}/{@code "false"}, default false): the version-sticky window.</li>
  * </ul>
  *
  * The controller validates them with {@link #parse} too (a bad value blocks the cutover with a Warning Event);
@@ -31,10 +41,18 @@ import java.util.function.Consumer;
  * nothing.
  *
  * @param healthCheck the active health check, or null for none
+ * @param preview     preview of non-serving colors, or null for off
+ * @param sticky      the version-sticky window is on
  */
-public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck) {
+public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck, Preview preview,
+                                 boolean sticky) {
     /** What a front Service without any of these annotations gets: no health check, no limits. */
     public static final ServiceAnnotations NONE = new ServiceAnnotations(0, 0, null);
+
+    /** Without preview and sticky. */
+    public ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck) {
+        this(maxBodySize, maxInflight, healthCheck, null, false);
+    }
 
     static final int MAX_THRESHOLD = 100;
     static final int MAX_INFLIGHT_LIMIT = 10_000_000;
@@ -64,7 +82,49 @@ public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck 
                         + "' must start with '/' and contain no spaces or control characters");
             }
         }
-        return new ServiceAnnotations(maxBody, maxInflight, check);
+        return new ServiceAnnotations(maxBody, maxInflight, check, preview(annotations),
+                bool(STICKY, annotations.get(STICKY)));
+    }
+
+    private static Preview preview(Map<String, String> annotations) {
+        boolean on = bool(PREVIEW, annotations.get(PREVIEW));
+        if (!on) {
+            for (String a : new String[] {PREVIEW_HEADER, PREVIEW_COOKIE, PREVIEW_FROM}) {
+                if (annotations.containsKey(a)) {
+                    throw new ConfigException(a + ": set, but " + PREVIEW + " is not \"true\"");
+                }
+            }
+            return null;
+        }
+        String header = annotations.getOrDefault(PREVIEW_HEADER, Preview.DEFAULT_HEADER).trim();
+        String cookie = annotations.getOrDefault(PREVIEW_COOKIE, Preview.DEFAULT_COOKIE).trim();
+        String from = annotations.get(PREVIEW_FROM);
+        try {
+            new Preview(header, Preview.DEFAULT_COOKIE, java.util.List.of());
+        } catch (ConfigException e) {
+            throw new ConfigException(PREVIEW_HEADER + ": '" + header + "' is not a valid header name");
+        }
+        try {
+            new Preview(Preview.DEFAULT_HEADER, cookie, java.util.List.of());
+        } catch (ConfigException e) {
+            throw new ConfigException(PREVIEW_COOKIE + ": '" + cookie + "' is not a valid cookie name");
+        }
+        try {
+            return new Preview(header, cookie, from == null ? java.util.List.of() : Preview.fromList(from));
+        } catch (ConfigException e) {
+            throw new ConfigException(PREVIEW_FROM + ": " + e.getMessage().substring("from: ".length()));
+        }
+    }
+
+    private static boolean bool(String annotation, String value) {
+        if (value == null) {
+            return false;
+        }
+        return switch (value.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(annotation + ": '" + value + "' is not \"true\" or \"false\"");
+        };
     }
 
     private static long size(String annotation, String value) {

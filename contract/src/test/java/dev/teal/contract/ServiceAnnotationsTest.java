@@ -66,4 +66,33 @@ class ServiceAnnotationsTest {
 
         assertThat(memory.of("shop.ns", Map.of(), warnings::add)).isEqualTo(ServiceAnnotations.NONE);
     }
+
+    @Test
+    void previewAndStickyAreOffUnlessTrueAndTakeTheirNames() {
+        assertThat(ServiceAnnotations.parse(Map.of()).preview()).isNull();
+        assertThat(ServiceAnnotations.parse(Map.of("teal.dev/preview", "false")).preview()).isNull();
+        assertThat(ServiceAnnotations.parse(Map.of("teal.dev/preview", "true")).preview()).isEqualTo(Preview.DEFAULTS);
+        ServiceAnnotations s = ServiceAnnotations.parse(Map.of("teal.dev/preview", "true",
+                "teal.dev/preview-header", "X-Preview", "teal.dev/preview-cookie", "pv",
+                "teal.dev/preview-from", "10.0.0.0/8, trustedProxies", "teal.dev/sticky", "true"));
+        assertThat(s.preview()).isEqualTo(new Preview("x-preview", "pv", java.util.List.of("10.0.0.0/8",
+                "trustedProxies")));
+        assertThat(s.sticky()).isTrue();
+    }
+
+    @Test
+    void aBadPreviewOrStickyValueIsNamed() {
+        assertThatThrownBy(() -> ServiceAnnotations.parse(Map.of("teal.dev/preview", "yes")))
+                .hasMessage("teal.dev/preview: 'yes' is not \"true\" or \"false\"");
+        assertThatThrownBy(() -> ServiceAnnotations.parse(Map.of("teal.dev/sticky", "on")))
+                .hasMessage("teal.dev/sticky: 'on' is not \"true\" or \"false\"");
+        assertThatThrownBy(() -> ServiceAnnotations.parse(Map.of("teal.dev/preview", "true",
+                "teal.dev/preview-header", "X Color")))
+                .hasMessage("teal.dev/preview-header: 'X Color' is not a valid header name");
+        assertThatThrownBy(() -> ServiceAnnotations.parse(Map.of("teal.dev/preview", "true",
+                "teal.dev/preview-from", "10.0.0.0/8, nope")))
+                .hasMessageStartingWith("teal.dev/preview-from: 'nope' is not a CIDR");
+        assertThatThrownBy(() -> ServiceAnnotations.parse(Map.of("teal.dev/preview-cookie", "pv")))
+                .hasMessage("teal.dev/preview-cookie: set, but teal.dev/preview is not \"true\"");
+    }
 }

@@ -13,6 +13,7 @@ import dev.teal.controller.reconcile.TealAnnotations;
 import dev.teal.controller.reconcile.WorkQueue;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -96,6 +97,11 @@ public final class TealController implements AutoCloseable {
             informers.add(settings.namespace() == null
                     ? client.discovery().v1().endpointSlices().inAnyNamespace().inform(slices, 0)
                     : client.discovery().v1().endpointSlices().inNamespace(settings.namespace()).inform(slices, 0));
+            // a Deployment of a new color gets its per-color Service at once, not at the next resync
+            ResourceEventHandler<Deployment> deployments = handler(d -> onDeployment(q, d));
+            informers.add(settings.namespace() == null
+                    ? client.apps().deployments().inAnyNamespace().inform(deployments, 0)
+                    : client.apps().deployments().inNamespace(settings.namespace()).inform(deployments, 0));
         }
     }
 
@@ -138,6 +144,31 @@ public final class TealController implements AutoCloseable {
             }
             boolean sameNs = s.getMetadata().getNamespace().equals(slice.getMetadata().getNamespace());
             if (gateway || sameNs && owner.startsWith(s.getMetadata().getName() + "-")) {
+                q.add(s.getMetadata().getNamespace(), s.getMetadata().getName());
+            }
+        }
+    }
+
+    /** A Deployment changed: reconcile the front Services in its namespace whose selector its pod template carries. */
+    private void onDeployment(WorkQueue q, Deployment d) {
+        SharedIndexInformer<Service> svc = services;
+        if (svc == null || d.getSpec() == null || d.getSpec().getTemplate() == null
+                || d.getSpec().getTemplate().getMetadata() == null
+                || d.getSpec().getTemplate().getMetadata().getLabels() == null) {
+            return;
+        }
+        Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+        for (Service s : svc.getStore().list()) {
+            Map<String, String> a = s.getMetadata().getAnnotations();
+            Map<String, String> selector = s.getSpec() == null ? null : s.getSpec().getSelector();
+            if (a == null || !a.containsKey(Annotations.ACTIVE) || selector == null || selector.isEmpty()
+                    || !s.getMetadata().getNamespace().equals(d.getMetadata().getNamespace())) {
+                continue;
+            }
+            String colorLabel = a.getOrDefault(Annotations.COLOR_LABEL, dev.teal.contract.Defaults.COLOR_LABEL);
+            boolean matches = selector.entrySet().stream().allMatch(e -> e.getKey().equals(colorLabel)
+                    || e.getValue().equals(podLabels.get(e.getKey())));
+            if (matches) {
                 q.add(s.getMetadata().getNamespace(), s.getMetadata().getName());
             }
         }

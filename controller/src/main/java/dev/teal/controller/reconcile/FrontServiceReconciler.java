@@ -2,6 +2,7 @@ package dev.teal.controller.reconcile;
 
 import dev.teal.contract.Annotations;
 import dev.teal.contract.ClusterNames;
+import dev.teal.contract.Names;
 import dev.teal.controller.cluster.ClusterClient;
 import dev.teal.controller.cutover.Confirmation;
 import dev.teal.controller.cutover.CutoverConfirmer;
@@ -85,6 +86,7 @@ public final class FrontServiceReconciler {
         if (spec.serving() != null) {
             colors.add(spec.serving());
         }
+        colors.addAll(deployedColors(front, spec));
         for (String color : colors) {
             if (cluster.ensureColorService(front, color, colorSelector(spec, color))) {
                 log(front).atInfo().setMessage("per-color Service written")
@@ -268,6 +270,23 @@ public final class FrontServiceReconciler {
 
     private static CutoverStatus base(CutoverStatus status, String serving) {
         return status != null ? status : new CutoverStatus(Phase.Active, serving, "", null, null, null, null);
+    }
+
+    /**
+     * Every color among the pod template labels of the front Service's Deployments (those whose template carries its
+     * selector): each gets its per-color Service before any cutover, so gateways know its endpoints (preview, the
+     * switch gate). A label value that is not a color name is skipped.
+     */
+    private Set<String> deployedColors(Service front, TealSpec spec) {
+        Set<String> found = new java.util.TreeSet<>();
+        for (Deployment d : cluster.deploymentsWithPodLabels(front.getMetadata().getNamespace(),
+                spec.baseSelector())) {
+            String color = d.getSpec().getTemplate().getMetadata().getLabels().get(spec.colorLabel());
+            if (color != null && Names.isColor(color)) {
+                found.add(color);
+            }
+        }
+        return found;
     }
 
     private static Map<String, String> colorSelector(TealSpec spec, String color) {

@@ -86,6 +86,15 @@ final class OperatorViews {
             sn.put("drainTimeout", Units.format(s.drainTimeout()));
             sn.put("maxBodySize", s.maxBodySize());
             sn.put("maxInflight", s.maxInflight());
+            if (s.preview() == null) {
+                sn.put("preview", false);
+            } else {
+                ObjectNode pn = sn.putObject("preview");
+                pn.put("header", s.preview().header());
+                pn.put("cookie", s.preview().cookie());
+                strings(pn.putArray("from"), s.preview().from());
+            }
+            sn.put("sticky", s.sticky());
             HealthCheck h = s.healthCheck();
             if (h == null) {
                 sn.putNull("healthCheck");

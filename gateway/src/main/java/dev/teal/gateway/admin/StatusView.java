@@ -74,6 +74,14 @@ final class StatusView {
         if (given != null) {
             more.putAll(given);
         }
+        if (d != null && d.sticky()) {
+            // the version-sticky window: requests with the old color's cookie still go there until `until`
+            Map<String, Object> sticky = new LinkedHashMap<>();
+            sticky.put("color", d.color());
+            sticky.put("until", d.deadline().toString());
+            sticky.put("requests", d.stickyRequests());
+            more.put("sticky", sticky);
+        }
         return new ServiceStatus(serving, route.since(), route.service().servingSource(), configActive,
                 route.service().switches(), route.service().inflight(), colors,
                 refused == null ? null : new RefusedSwitchStatus(refused.to(), refused.reason(), refused.at()),

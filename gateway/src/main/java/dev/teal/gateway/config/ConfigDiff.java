@@ -54,6 +54,8 @@ public final class ConfigDiff {
             add(out, p + ".maxInflight", old.maxInflight(), s.maxInflight());
             add(out, p + ".healthCheck", old.healthCheck(), s.healthCheck());
             add(out, p + ".colors", old.colors(), s.colors());
+            add(out, p + ".preview", old.preview(), s.preview());
+            add(out, p + ".sticky", old.sticky(), s.sticky());
         }
         for (String name : a.services().keySet()) {
             if (!b.services().containsKey(name)) {

@@ -5,6 +5,7 @@ import dev.teal.contract.Defaults;
 import dev.teal.contract.HealthCheck;
 import dev.teal.contract.HostPort;
 import dev.teal.contract.Names;
+import dev.teal.contract.Preview;
 import dev.teal.contract.Units;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,7 @@ public final class ConfigParser {
             "upstream", "shutdown", "trustedProxies", "services", "routes", "metrics");
     private static final Set<String> ROUTE = Set.of("host", "path", "pathType", "service");
     private static final Set<String> SERVICE = Set.of("hosts", "active", "drainTimeout", "maxBodySize", "maxInflight",
-            "healthCheck", "colors");
+            "healthCheck", "colors", "preview", "sticky");
 
     private ConfigParser() {
     }
@@ -182,7 +183,23 @@ public final class ConfigParser {
                 n.duration("drainTimeout", Defaults.DRAIN_TIMEOUT),
                 n.size("maxBodySize", 0, Long.MAX_VALUE),
                 n.optional("maxInflight").map(x -> x.integer(0, 10_000_000)).orElse(0),
-                hc, colors);
+                hc, colors, n.optional("preview").map(ConfigParser::preview).orElse(null),
+                n.optional("sticky").map(Node::bool).orElse(false));
+    }
+
+    /**
+     * {@code preview: true|false}, or a mapping {@code {header, cookie, from}} (each optional; a mapping turns preview
+     * on). {@code from} is a list of CIDRs and/or {@code trustedProxies}.
+     */
+    private static Preview preview(Node n) {
+        if (!n.json().isObject()) {
+            return n.bool() ? Preview.DEFAULTS : null;
+        }
+        n.requireObject(Set.of("header", "cookie", "from"));
+        String header = n.optional("header").map(Node::string).orElse(Preview.DEFAULT_HEADER);
+        String cookie = n.optional("cookie").map(Node::string).orElse(Preview.DEFAULT_COOKIE);
+        List<String> from = n.optional("from").map(f -> f.list(Node::string)).orElse(List.of());
+        return n.build(() -> new Preview(header, cookie, from));
     }
 
     /** A YAML node with its path, for error messages. */

@@ -4,6 +4,7 @@ import dev.teal.contract.ConfigException;
 import dev.teal.contract.HealthCheck;
 import dev.teal.contract.HostPort;
 import dev.teal.contract.Names;
+import dev.teal.contract.Preview;
 import dev.teal.contract.ServiceAnnotations;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -22,9 +23,13 @@ import java.util.Objects;
  * @param maxInflight  largest number of requests in flight for the service; 0 means unlimited; over it: 503
  * @param healthCheck  active health check, or null for none (endpoints are healthy until passively ejected)
  * @param colors       endpoints per color, in the order written
+ * @param preview      preview of the colors that do not serve (header/cookie names, who may), or null for off
+ * @param sticky       the version-sticky window: cookie {@code teal-v} on answers; during a drain a request with the
+ *                     old color's cookie goes to the old color until the drain deadline
  */
 public record ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
-                            int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors) {
+                            int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors,
+                            Preview preview, boolean sticky) {
 
     /**
      * The one pool of a service without colors (Kubernetes mode: a plain Service routed to its own endpoints). Not a
@@ -36,7 +41,13 @@ public record ServiceConfig(String name, List<String> hosts, String active, Dura
     public static ServiceConfig of(ServiceAnnotations settings, String key, List<String> hosts, String active,
                                    Duration drainTimeout, Map<String, List<HostPort>> colors) {
         return new ServiceConfig(key, hosts, active, drainTimeout, settings.maxBodySize(), settings.maxInflight(),
-                settings.healthCheck(), colors);
+                settings.healthCheck(), colors, settings.preview(), settings.sticky());
+    }
+
+    /** Without preview and sticky. */
+    public ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
+                         int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors) {
+        this(name, hosts, active, drainTimeout, maxBodySize, maxInflight, healthCheck, colors, null, false);
     }
 
     public ServiceConfig {
@@ -64,7 +75,8 @@ public record ServiceConfig(String name, List<String> hosts, String active, Dura
 
     /** A copy with another serving color (used by Kubernetes mode and the demo). */
     public ServiceConfig withActive(String color) {
-        return new ServiceConfig(name, hosts, color, drainTimeout, maxBodySize, maxInflight, healthCheck, colors);
+        return new ServiceConfig(name, hosts, color, drainTimeout, maxBodySize, maxInflight, healthCheck, colors,
+                preview, sticky);
     }
 
     public boolean isDefault() {

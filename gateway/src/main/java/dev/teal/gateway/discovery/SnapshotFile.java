@@ -57,7 +57,13 @@ public final class SnapshotFile {
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Service(List<String> hosts, String active, String drainTimeout, Long maxBodySize, Integer maxInflight,
-                   Check healthCheck, Map<String, List<String>> colors, ServiceMapBuilder.Origin kubernetes) {
+                   Check healthCheck, Map<String, List<String>> colors, ServiceMapBuilder.Origin kubernetes,
+                   PreviewDoc preview, Boolean sticky) {
+    }
+
+    /** A service's preview settings; absent when preview is off. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record PreviewDoc(String header, String cookie, List<String> from) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -87,7 +93,9 @@ public final class SnapshotFile {
             services.put(s.name(), new Service(s.hosts(), s.active(), Units.format(s.drainTimeout()), s.maxBodySize(),
                     s.maxInflight(), h == null ? null : new Check(h.path(), Units.format(h.interval()),
                     Units.format(h.timeout()), h.unhealthyThreshold(), h.healthyThreshold()), colors,
-                    snapshot.origins().get(s.name())));
+                    snapshot.origins().get(s.name()), s.preview() == null ? null
+                    : new PreviewDoc(s.preview().header(), s.preview().cookie(), s.preview().from()),
+                    s.sticky() ? Boolean.TRUE : null));
         }
         List<Route> routes = snapshot.routes().rules().stream()
                 .map(r -> new Route(r.host(), r.path(), r.pathType().apiName(), r.service())).toList();
@@ -151,7 +159,9 @@ public final class SnapshotFile {
             services.put(e.getKey(), new ServiceConfig(e.getKey(), n.hosts() == null ? List.of() : n.hosts(),
                     n.active(), duration(n.drainTimeout(), Defaults.DRAIN_TIMEOUT),
                     n.maxBodySize() == null ? 0 : n.maxBodySize(), n.maxInflight() == null ? 0 : n.maxInflight(),
-                    check, colors));
+                    check, colors, n.preview() == null ? null : new dev.teal.contract.Preview(n.preview().header(),
+                    n.preview().cookie(), n.preview().from() == null ? List.of() : n.preview().from()),
+                    Boolean.TRUE.equals(n.sticky())));
             if (n.kubernetes() != null) {
                 origins.put(e.getKey(), n.kubernetes());
             }

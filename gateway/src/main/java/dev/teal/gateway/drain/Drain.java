@@ -25,6 +25,7 @@ public final class Drain {
     private final Instant startedAt;
     private final Instant deadline;
     private final long startNanos;
+    private final boolean sticky;
     private volatile Result result;
     private volatile Instant endedAt;
     private volatile int closed;
@@ -32,7 +33,8 @@ public final class Drain {
     volatile boolean published;
     java.util.concurrent.ScheduledFuture<?> timeout;
 
-    Drain(ColorPool pool, String to, Instant startedAt, Instant deadline, long startNanos) {
+    Drain(ColorPool pool, String to, Instant startedAt, Instant deadline, long startNanos, boolean sticky) {
+        this.sticky = sticky;
         this.pool = pool;
         this.to = to;
         this.startedAt = startedAt;
@@ -66,6 +68,19 @@ public final class Drain {
 
     long timeoutNanos() {
         return java.time.Duration.between(startedAt, deadline).toNanos();
+    }
+
+    /**
+     * The service's sticky window: requests carrying this color's {@code teal-v} cookie still come here, and the
+     * drain lasts until its deadline.
+     */
+    public boolean sticky() {
+        return sticky;
+    }
+
+    /** Requests the sticky window sent to this color since the drain started. */
+    public long stickyRequests() {
+        return pool.stickyRequests();
     }
 
     public int inflight() {

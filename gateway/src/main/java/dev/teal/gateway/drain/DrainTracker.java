@@ -56,6 +56,16 @@ public final class DrainTracker {
      */
     public synchronized void switched(ColorPool from, ColorPool to, Duration drainTimeout,
                                       CompletableFuture<Void> published) {
+        switched(from, to, drainTimeout, false, published);
+    }
+
+    /**
+     * As {@link #switched(ColorPool, ColorPool, Duration, CompletableFuture)}; with {@code sticky} the old color's
+     * sticky window opens: the drain then lasts until its deadline (requests with the old color's cookie keep coming)
+     * and ends as drained if nothing is in flight then.
+     */
+    public synchronized void switched(ColorPool from, ColorPool to, Duration drainTimeout, boolean sticky,
+                                      CompletableFuture<Void> published) {
         for (Drain d : List.copyOf(open)) {
             if (d.pool() == to) {
                 finish(d, Drain.Result.SUPERSEDED, 0);
@@ -64,22 +74,26 @@ public final class DrainTracker {
         if (from == to) {
             return;
         }
-        start(from, to.color(), drainTimeout, published);
+        start(from, to.color(), drainTimeout, sticky, published);
     }
 
     /** The service left the configuration: every color drains with the given timeout. */
     public synchronized void removed(List<ColorPool> pools, Duration drainTimeout, CompletableFuture<Void> published) {
         for (ColorPool p : pools) {
-            start(p, "", drainTimeout, published);
+            start(p, "", drainTimeout, false, published);
         }
     }
 
-    private void start(ColorPool from, String to, Duration drainTimeout, CompletableFuture<Void> published) {
+    private void start(ColorPool from, String to, Duration drainTimeout, boolean sticky,
+                       CompletableFuture<Void> published) {
         closeIdleEverywhere.accept(e -> e.pool() == from);
         long now = System.nanoTime();
         Instant started = Instant.now();
-        Drain d = new Drain(from, to, started, started.plus(drainTimeout), now);
+        Drain d = new Drain(from, to, started, started.plus(drainTimeout), now, sticky);
         open.add(d);
+        if (sticky) {
+            from.openStickyWindow();
+        }
         if (!to.isEmpty()) {
             LOG.atInfo().addKeyValue("service", service).addKeyValue("color", from.color())
                     .addKeyValue("inflight", from.inflight()).addKeyValue("timeout", Units.format(drainTimeout))
@@ -104,9 +118,15 @@ public final class DrainTracker {
     private synchronized void check() {
         long now = System.nanoTime();
         for (Drain d : List.copyOf(open)) {
-            if (d.published && d.inflight() == 0) {
+            if (d.published && !d.sticky() && d.inflight() == 0) {
                 finish(d, Drain.Result.DRAINED, 0);
             } else if (now - d.startNanos() >= d.timeoutNanos()) {
+                // closed before the count is read: a sticky request either is counted here or goes to the new color
+                d.pool().closeStickyWindow();
+                if (d.published && d.inflight() == 0) {
+                    finish(d, Drain.Result.DRAINED, 0);
+                    continue;
+                }
                 int leftover = d.inflight();
                 d.pool().closeAllConnections();
                 finish(d, Drain.Result.DRAIN_TIMEOUT, leftover);
@@ -115,6 +135,7 @@ public final class DrainTracker {
     }
 
     private void finish(Drain d, Drain.Result result, int closed) {
+        d.pool().closeStickyWindow();
         open.remove(d);
         ScheduledFuture<?> t = d.timeout;
         if (t != null) {

@@ -155,6 +155,11 @@ public final class GatewayMetrics implements AutoCloseable {
                 .tags("service", service, "color", color, "kind", kind).register(registry);
     }
 
+    /** A counter with these tags (preview and sticky counts; see {@link TealMeters}). */
+    public Counter counter(String name, String help, Tags tags) {
+        return Counter.builder(name).description(help).tags(tags).register(registry);
+    }
+
     public Counter rejected(String reason) {
         return Counter.builder(TealMeters.REJECTED).description(TealMeters.REJECTED_HELP).tag("reason", reason)
                 .register(registry);

@@ -22,6 +22,10 @@ public final class TealMeters {
     public static final String UPSTREAM_CONNECTIONS_HELP = "Open upstream connections by service, color and state (active, idle)";
     public static final String UPSTREAM_ERRORS = "teal.upstream.errors";
     public static final String UPSTREAM_ERRORS_HELP = "Upstream failures by kind: connect, reset, timeout";
+    public static final String PREVIEW_REQUESTS = "teal.preview.requests";
+    public static final String PREVIEW_REQUESTS_HELP = "Previewed requests (a header or cookie named a color that does not serve), by service, color and status class; not in teal_requests_seconds";
+    public static final String STICKY_REQUESTS = "teal.sticky.requests";
+    public static final String STICKY_REQUESTS_HELP = "Requests the version-sticky window sent to the old color of a drain (cookie teal-v), by service and color";
     public static final String UPSTREAM_HEALTH = "teal.upstream.health";
     public static final String UPSTREAM_HEALTH_HELP = "1 when an endpoint can take requests (healthy and not ejected), else 0";
     public static final String CONFIG_RELOADS = "teal.config.reloads";
@@ -31,7 +35,7 @@ public final class TealMeters {
     public static final String REJECTED = "teal.rejected.requests";
     public static final String BUILD_INFO = "teal.build.info";
     public static final String BUILD_INFO_HELP = "Always 1; the labels say which build runs: version, git revision, Java version";
-    public static final String REJECTED_HELP = "Requests answered by the gateway itself, by reason (bad_request, too_large, no_route, overloaded, timeout)";
+    public static final String REJECTED_HELP = "Requests answered by the gateway itself, by reason (bad_request, too_large, no_route, overloaded, timeout, preview)";
 
     public static final String DISCOVERY_APPLY = "teal.discovery.apply";
     public static final String DISCOVERY_APPLY_HELP = "Cluster mode: time to rebuild the routing from the watched objects and apply it, once per batch of changes";

@@ -1,5 +1,6 @@
 package dev.teal.gateway.proxy;
 
+import dev.teal.gateway.routing.RouteKind;
 import dev.teal.gateway.routing.ServiceRoute;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.concurrent.TimeUnit;
@@ -8,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The access log ({@code accessLog: true}): one line per request that got an answer, on the logger
- * {@code teal.access}. Requests forwarded upstream name their endpoint; answers the gateway gives itself name their
- * reason and {@code -} for what is not known.
+ * {@code teal.access}. Requests forwarded upstream name their endpoint (and {@code route=preview} or
+ * {@code route=sticky} when the request chose its color); answers the gateway gives itself name their reason and
+ * {@code -} for what is not known.
  */
 final class AccessLog {
     private static final Logger ACCESS = LoggerFactory.getLogger("teal.access");
@@ -19,8 +21,11 @@ final class AccessLog {
 
     /** A forwarded request ended; {@code status} 0 means the client went away before an answer. */
     static void forwarded(Exchange ex, int status, long nanos, String clientIp) {
-        ACCESS.atInfo().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
-                .addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("method", ex.request.method())
+        var line = ACCESS.atInfo().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color());
+        if (ex.route != RouteKind.SERVING) {
+            line = line.addKeyValue("route", ex.route.label()); // preview or sticky: not the serving color's traffic
+        }
+        line.addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("method", ex.request.method())
                 .addKeyValue("path", ex.request.uri()).addKeyValue("status", status == 0 ? "aborted" : status)
                 .addKeyValue("ms", TimeUnit.NANOSECONDS.toMillis(nanos)).addKeyValue("client", clientIp)
                 .log("request");

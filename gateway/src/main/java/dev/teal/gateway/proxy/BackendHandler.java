@@ -158,6 +158,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         ex.status = code;
         ex.upstreamKeepAlive = HttpUtil.isKeepAlive(res);
         HeaderRules.prepareResponse(res, false);
+        if (ex.setCookie != null) {
+            res.headers().add(HttpHeaderNames.SET_COOKIE, ex.setCookie);
+        }
         boolean keepAlive = ex.keepAlive && ex.requestComplete && !f.shuttingDown();
         if (!ex.head && code != 204 && code != 304 && !HttpUtil.isContentLengthSet(res)
                 && !HttpUtil.isTransferEncodingChunked(res)) {

@@ -1,5 +1,6 @@
 package dev.teal.gateway.proxy;
 
+import dev.teal.gateway.routing.RouteKind;
 import dev.teal.gateway.routing.ServiceRuntime;
 import dev.teal.gateway.upstream.ColorPool;
 import dev.teal.gateway.upstream.Endpoint;
@@ -42,6 +43,10 @@ final class Exchange {
     final boolean expectContinue;
     final long startNanos;
 
+    /** Why the request went to {@link #pool}: the serving color, a preview, or the sticky window. */
+    RouteKind route = RouteKind.SERVING;
+    /** The version cookie the answer sets (sticky window), or null. */
+    String setCookie;
     Endpoint endpoint;
     int attempts;
     Channel upstream;

@@ -1,8 +1,10 @@
 package dev.teal.gateway.proxy;
 
 import dev.teal.gateway.proxy.ClientTimeouts.Wait;
+import dev.teal.gateway.routing.RouteKind;
 import dev.teal.gateway.routing.ServiceRoute;
 import dev.teal.gateway.routing.ServiceRuntime;
+import dev.teal.gateway.routing.Steering;
 import dev.teal.gateway.upstream.ColorPool;
 import dev.teal.gateway.upstream.Endpoint;
 import dev.teal.gateway.upstream.LoopConnectionPool;
@@ -27,6 +29,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -50,6 +53,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private LoopConnectionPool pool;
     private String clientIp = "unknown";
+    private InetAddress clientAddress;
     private boolean trusted;
 
     private Exchange exchange;
@@ -94,7 +98,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         pool = proxy.loopPools().forLoop(ch.eventLoop());
         if (ch.remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null) {
-            clientIp = remote.getAddress().getHostAddress();
+            clientAddress = remote.getAddress();
+            clientIp = clientAddress.getHostAddress();
             trusted = proxy.settings().isTrusted(remote.getAddress());
         }
         timeouts.waitFor(Wait.HEAD, proxy.settings().headerNanos());
@@ -249,25 +254,55 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         refusedRoute = route;
         ServiceRuntime service = route.service();
         ColorPool color = route.serving();
+        Steering steering = service.steering();
+        Steering.Choice choice = null;
+        if (steering != null) {
+            // preview or sticky: the request may name its color (routing decides; see Steering)
+            choice = steering.choose(route, req.headers(), clientAddress, trusted);
+            if (choice.refusal() != null) {
+                proxy.countPreviewRefused();
+                refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, choice.refusal(), keepAlive && !hasBody);
+                return;
+            }
+            color = choice.pool();
+        }
+        RouteKind kind = choice == null ? RouteKind.SERVING : choice.kind();
         long maxBody = service.config().maxBodySize();
         if (maxBody > 0 && HttpUtil.getContentLength(req, -1L) > maxBody) {
             proxy.countTooLarge();
-            color.recordRequest(413, 0);
+            record(color, kind, 413, 0);
             refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large", false);
             return;
         }
-        if (!service.tryStartRequest(color)) {
+        boolean started;
+        if (choice == null) {
+            started = service.tryStartRequest(color);
+        } else {
+            choice = steering.start(route, choice);
+            started = choice != null;
+            if (started) {
+                color = choice.pool();
+                kind = choice.kind();
+            }
+        }
+        if (!started) {
             proxy.countOverloaded();
-            color.recordRequest(503, 0);
+            record(color, kind, 503, 0);
             refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "service overloaded", keepAlive && !hasBody);
             return;
         }
         Endpoint endpoint = color.pick(null);
         if (endpoint == null) {
             color.requestEnded();
-            color.recordRequest(503, 0);
-            refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy endpoint", keepAlive && !hasBody);
+            record(color, kind, 503, 0);
+            refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, kind == RouteKind.PREVIEW
+                    ? "preview: color '" + color.color() + "' of service " + service.name() + " has no usable endpoint"
+                    : "no healthy endpoint",
+                    keepAlive && !hasBody);
             return;
+        }
+        if (steering != null) {
+            steering.strip(req.headers());
         }
         boolean upgrade = HeaderRules.isUpgrade(req);
         boolean expectContinue = HttpUtil.is100ContinueExpected(req);
@@ -275,6 +310,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         HeaderRules.prepareRequest(req, upgrade, clientIp, trusted);
         Exchange ex = new Exchange(service, color, endpoint, req, keepAlive, http10, upgrade,
                 req.method() == HttpMethod.HEAD, expectContinue, System.nanoTime());
+        if (choice != null) {
+            ex.route = kind;
+            ex.setCookie = choice.setCookie();
+        }
         endpoint.requestStarted();
         refusedHead = null;
         refusedRoute = null;
@@ -548,7 +587,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         long nanos = System.nanoTime() - ex.startNanos;
         if (status >= 200) {
-            ex.pool.recordRequest(status, nanos);
+            record(ex.pool, ex.route, status, nanos);
         }
         ex.releaseQueued();
         Channel up = ex.upstream;
@@ -572,6 +611,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.pool.requestEnded();
         if (proxy.settings().accessLog()) {
             AccessLog.forwarded(ex, status, nanos, clientIp);
+        }
+    }
+
+    /** A previewed request is counted apart, so it never moves the color's own signals. */
+    private static void record(ColorPool color, RouteKind kind, int status, long nanos) {
+        if (kind == RouteKind.PREVIEW) {
+            color.recordPreview(status);
+        } else {
+            color.recordRequest(status, nanos);
         }
     }
 

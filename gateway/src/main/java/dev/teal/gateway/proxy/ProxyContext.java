@@ -26,6 +26,8 @@ public final class ProxyContext {
     private final Counter tooLarge;
     private final Counter overloaded;
     private final Counter timeouts;
+    private final GatewayMetrics metrics;
+    private volatile Counter previewRefused;
     private volatile ProxySettings settings;
     private volatile boolean shuttingDown;
 
@@ -33,6 +35,7 @@ public final class ProxyContext {
         this.router = router;
         this.loopPools = loopPools;
         this.settings = settings;
+        this.metrics = metrics;
         metrics.gauge(TealMeters.CLIENT_CONNECTIONS, TealMeters.CLIENT_CONNECTIONS_HELP, Tags.empty(),
                 clientConnections, AtomicInteger::get);
         badRequests = metrics.rejected("bad_request");
@@ -102,6 +105,16 @@ public final class ProxyContext {
 
     void countOverloaded() {
         overloaded.increment();
+    }
+
+    /** A preview the gateway refused (unknown color, no usable endpoint); the series appears at the first one. */
+    void countPreviewRefused() {
+        Counter c = previewRefused;
+        if (c == null) {
+            c = metrics.rejected("preview");
+            previewRefused = c;
+        }
+        c.increment();
     }
 
     void countTimeout() {

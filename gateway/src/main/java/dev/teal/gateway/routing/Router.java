@@ -161,7 +161,7 @@ public final class Router {
             LOG.atInfo().addKeyValue("service", svc.name()).addKeyValue("from", c.from().color())
                     .addKeyValue("to", c.to().color()).addKeyValue("switches", n).addKeyValue("source", c.source())
                     .log("switched");
-            svc.drains().switched(c.from(), c.to(), svc.config().drainTimeout(), published);
+            svc.drains().switched(c.from(), c.to(), svc.config().drainTimeout(), svc.config().sticky(), published);
             if (c.to().usableEndpoints() == 0) {
                 LOG.atWarn().addKeyValue("service", svc.name()).addKeyValue("color", c.to().color())
                         .log("serving color has no usable endpoint; requests get 503");

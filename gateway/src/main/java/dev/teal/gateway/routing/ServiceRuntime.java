@@ -19,10 +19,12 @@ public final class ServiceRuntime {
     private volatile String servingSource = "config";
     private volatile ColorPool[] poolArray;
     private volatile RefusedSwitch refused;
+    private volatile Steering steering;
 
     ServiceRuntime(ServiceConfig config, Map<String, ColorPool> pools, DrainTracker drains) {
         this.name = config.name();
         this.config = config;
+        this.steering = Steering.of(config);
         this.pools = Map.copyOf(pools);
         this.poolArray = pools.values().toArray(ColorPool[]::new);
         this.drains = drains;
@@ -37,9 +39,15 @@ public final class ServiceRuntime {
     }
 
     void update(ServiceConfig c, Map<String, ColorPool> p) {
+        this.steering = Steering.of(c);
         this.config = c;
         this.pools = Map.copyOf(p);
         this.poolArray = p.values().toArray(ColorPool[]::new);
+    }
+
+    /** Preview and the sticky window, or null when the service has neither (requests are routed by the snapshot). */
+    public Steering steering() {
+        return steering;
     }
 
     /** Pools by color, in no particular order; {@link #config()} has the configured order. */

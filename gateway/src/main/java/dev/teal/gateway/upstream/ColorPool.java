@@ -49,6 +49,10 @@ public final class ColorPool {
     private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(5);
     private final AtomicReferenceArray<Counter> errors = new AtomicReferenceArray<>(UpstreamErrorKind.values().length);
     private boolean retired;
+    private final AtomicReferenceArray<Counter> previews = new AtomicReferenceArray<>(5);
+    private volatile Counter sticky;
+    private volatile boolean stickyOpen;
+    private final java.util.concurrent.atomic.LongAdder stickyRequests = new java.util.concurrent.atomic.LongAdder();
     private final List<Meter> meters = new ArrayList<>();
     private final Map<Endpoint, Meter> healthGauges = new HashMap<>();
 
@@ -129,6 +133,15 @@ public final class ColorPool {
     }
 
     /**
+     * Whether a finished request's connection may be pooled: not while the color drains (a drain closes what it
+     * leaves), unless its sticky window is open (requests still come; the drain's end closes the idle ones). An idle
+     * color is reached only by previews: their connections are pooled, and closed by {@code timeouts.upstreamIdle}.
+     */
+    public boolean keepsConnections() {
+        return state.get() != ColorState.DRAINING || stickyOpen;
+    }
+
+    /**
      * True after a connect probe found no endpoint of this color accepting a connection (a forced switch onto a dead
      * color): requests are answered 503 at once instead of trying each endpoint, until a probe succeeds again.
      */
@@ -166,6 +179,77 @@ public final class ColorPool {
                 t.record(nanos, TimeUnit.NANOSECONDS);
             }
         }
+    }
+
+    /**
+     * Counts a previewed request's answer in {@code teal_preview_requests_total}, never in
+     * {@code teal_requests_seconds}: a preview does not move the color's own signals.
+     */
+    public void recordPreview(int status) {
+        int cls = status / 100;
+        if (cls >= 1 && cls <= 5) {
+            Counter c = previews.get(cls - 1);
+            if (c == null) {
+                c = firstPreview(cls);
+            }
+            if (c != null) {
+                c.increment();
+            }
+        }
+    }
+
+    /** Opens this color's sticky window (its drain started on a sticky service). */
+    public void openStickyWindow() {
+        stickyRequests.reset();
+        stickyOpen = true;
+    }
+
+    /** Closes the sticky window: from now on no request with this color's cookie is sent here. */
+    public void closeStickyWindow() {
+        stickyOpen = false;
+    }
+
+    public boolean isStickyOpen() {
+        return stickyOpen;
+    }
+
+    /** Counts a request the sticky window sent here ({@code teal_sticky_requests_total}). */
+    public void countSticky() {
+        stickyRequests.increment();
+        Counter c = sticky;
+        if (c == null) {
+            c = firstSticky();
+        }
+        if (c != null) {
+            c.increment();
+        }
+    }
+
+    /** Requests the sticky window sent here since it last opened. */
+    public long stickyRequests() {
+        return stickyRequests.sum();
+    }
+
+    private synchronized Counter firstPreview(int cls) {
+        Counter c = previews.get(cls - 1);
+        if (c == null && !retired) {
+            c = metrics.counter(TealMeters.PREVIEW_REQUESTS, TealMeters.PREVIEW_REQUESTS_HELP,
+                    Tags.of("service", service, "color", color, "status", cls + "xx"));
+            meters.add(c);
+            previews.set(cls - 1, c);
+        }
+        return c;
+    }
+
+    private synchronized Counter firstSticky() {
+        Counter c = sticky;
+        if (c == null && !retired) {
+            c = metrics.counter(TealMeters.STICKY_REQUESTS, TealMeters.STICKY_REQUESTS_HELP,
+                    Tags.of("service", service, "color", color));
+            meters.add(c);
+            sticky = c;
+        }
+        return c;
     }
 
     void countError(UpstreamErrorKind kind) {

@@ -111,12 +111,13 @@ public final class LoopConnectionPool {
 
     /**
      * A request on this connection ended. It goes back to the pool only if it can carry another request and its
-     * color still serves; otherwise it is closed (this is how busy connections of a draining color close).
+     * color keeps connections (it serves, or is previewed, or its sticky window is open); otherwise it is closed
+     * (this is how busy connections of a draining color close).
      */
     public void release(Channel ch, boolean reusable) {
         UpstreamConnection conn = UpstreamConnection.of(ch);
         Endpoint e = conn.endpoint();
-        if (!reusable || !ch.isActive() || e.isRetired() || !e.pool().isServing()) {
+        if (!reusable || !ch.isActive() || e.isRetired() || !e.pool().keepsConnections()) {
             ch.close();
             return;
         }

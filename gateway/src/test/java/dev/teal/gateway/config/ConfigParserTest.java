@@ -120,6 +120,50 @@ class ConfigParserTest {
                 "healthCheck.path must start with '/'");
     }
 
+    @Test
+    void previewAndStickyAreOffByDefaultAndParseInBothForms() {
+        GatewayConfig c = ConfigParser.parse("""
+                services:
+                  a: {hosts: [a.com], active: b, colors: {b: []}}
+                  p: {hosts: [p.com], active: b, preview: true, sticky: true, colors: {b: []}}
+                  q: {hosts: [q.com], active: b, preview: {from: ['10.1.0.0/16']}, colors: {b: []}}
+                  r: {hosts: [r.com], active: b, preview: false, colors: {b: []}}
+                """);
+        assertThat(c.services().get("a").preview()).isNull();
+        assertThat(c.services().get("a").sticky()).isFalse();
+        assertThat(c.services().get("p").preview()).isEqualTo(dev.teal.contract.Preview.DEFAULTS);
+        assertThat(c.services().get("p").sticky()).isTrue();
+        assertThat(c.services().get("q").preview().header()).isEqualTo("x-teal-color");
+        assertThat(c.services().get("q").preview().cookie()).isEqualTo("teal-color");
+        assertThat(c.services().get("q").preview().from()).containsExactly("10.1.0.0/16");
+        assertThat(c.services().get("r").preview()).isNull();
+    }
+
+    @Test
+    void diffNamesPreviewAndSticky() {
+        GatewayConfig a = ConfigParser.parse("services: {shop: {active: b, colors: {b: []}}}");
+        GatewayConfig b = ConfigParser.parse("services: {shop: {active: b, preview: true, sticky: true, colors: {b: []}}}");
+        assertThat(ConfigDiff.between(a, b)).containsExactly("services.shop.preview", "services.shop.sticky");
+    }
+
+    @Test
+    void badPreviewSettingsAreNamedWithTheirPath() {
+        assertError("services: {shop: {active: b, preview: yes please, colors: {b: []}}}",
+                "services.shop.preview: expected true or false");
+        assertError("services: {shop: {active: b, preview: {headr: X}, colors: {b: []}}}",
+                "services.shop.preview.headr: unknown key");
+        assertError("services: {shop: {active: b, preview: {header: 'X Color'}, colors: {b: []}}}",
+                "services.shop.preview: header: 'X Color' is not a valid header name");
+        assertError("services: {shop: {active: b, preview: {cookie: 'a;b'}, colors: {b: []}}}",
+                "services.shop.preview: cookie: 'a;b' is not a valid cookie name");
+        assertError("services: {shop: {active: b, preview: {from: [10.0.0.0/33]}, colors: {b: []}}}",
+                "services.shop.preview: from: '10.0.0.0/33' is not a CIDR");
+        assertError("services: {shop: {active: b, preview: {from: [internal.example.com]}, colors: {b: []}}}",
+                "from: 'internal.example.com' is not a CIDR");
+        assertError("services: {shop: {active: b, sticky: 1, colors: {b: []}}}",
+                "services.shop.sticky: expected true or false");
+    }
+
     private static void assertError(String yaml, String expected) {
         assertThatThrownBy(() -> ConfigParser.parse(yaml)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(expected);
