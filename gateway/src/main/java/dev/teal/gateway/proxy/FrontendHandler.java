@@ -40,11 +40,17 @@ import org.slf4j.LoggerFactory;
  * {@link #upstreamClosed} or {@link #upstreamTimedOut}. Requests on one connection are handled one at a time;
  * pipelined ones wait in order. Auto-read is off: the client is read only when there is somewhere to put the bytes.
  * What the connection waits for, and until when, is {@link ClientTimeouts}.
+ *
+ * <p>One handler also serves one HTTP/2 stream ({@link #forStream}, built by {@link Http2Frontend}): a stream is a
+ * connection that carries exactly one request. The HTTP/2 connection then owns what belongs to a connection (its
+ * count and limit, GOAWAY, the idle timeout), and the stream codec frames the response, so there are no HTTP/1.1
+ * codecs to hint; everything else (routing, limits, retries, backpressure, metrics, access log) is the same code.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
 
     private final ProxyContext proxy;
+    /** The HTTP/1.1 codecs of a connection; both null on an HTTP/2 stream. */
     private final ProxyRequestDecoder decoder;
     private final ProxyResponseEncoder encoder;
     private ChannelHandlerContext ctx;
@@ -75,6 +81,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.encoder = encoder;
     }
 
+    /** The handler of one HTTP/2 stream (a child channel); its connection is counted by {@link Http2Frontend}. */
+    static FrontendHandler forStream(ProxyContext proxy) {
+        return new FrontendHandler(proxy, null, null);
+    }
+
+    /** A client connection of its own (HTTP/1.1), rather than one stream of an HTTP/2 connection. */
+    private boolean ownsConnection() {
+        return encoder != null;
+    }
+
+    /** Tells the HTTP/1.1 encoder whether the next head answers a HEAD; a stream codec needs no hint. */
+    private void answeringHead(boolean head) {
+        if (encoder != null) {
+            encoder.answeringHead(head);
+        }
+    }
+
     // ---- connection lifecycle -------------------------------------------------------------------------------
 
     @Override
@@ -87,7 +110,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
         ch.config().setAutoRead(false);
-        if (!proxy.clientOpened(ch)) {
+        if (ownsConnection() && !proxy.clientOpened(ch)) {
             proxy.countOverloaded();
             respondAndClose(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections");
             return;
@@ -103,7 +126,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        proxy.clientClosed();
+        if (ownsConnection()) {
+            proxy.clientClosed();
+        }
         timeouts.cancel();
         Exchange ex = exchange;
         if (ex != null && ex.state != Exchange.State.DONE) {
@@ -396,7 +421,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             backend.awaitResponse(proxy.settings().responseNanos());
         } else {
             if (ex.expectContinue) {
-                encoder.answeringHead(false);
+                answeringHead(false);
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                         Unpooled.EMPTY_BUFFER));
             }
@@ -438,7 +463,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Writes a response head the backend held back; the encoder must know whether it answers a HEAD. */
     void writeHead(Exchange ex, HttpResponse head) {
-        encoder.answeringHead(ex.head);
+        answeringHead(ex.head);
         ctx.write(head);
     }
 
@@ -483,7 +508,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.status = 101;
         timeouts.stop();
         HeaderRules.prepareResponse(res, true);
-        encoder.answeringHead(false);
+        answeringHead(false);
         ctx.writeAndFlush(res);
         ctx.pipeline().remove(encoder);
         ctx.pipeline().remove(decoder); // bytes it still held come to channelRead as ByteBuf
@@ -526,7 +551,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.heldHead = null; // not on the wire yet: the error answer replaces it
         boolean closeClient = close || !ex.keepAlive || proxy.isShuttingDown();
         finish(ex, status.code(), false);
-        encoder.answeringHead(ex.head);
+        answeringHead(ex.head);
         ctx.write(ErrorResponses.of(status, text, closeClient));
         if (closeClient) {
             closeAfterFlush();
@@ -613,7 +638,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         logRefusal(status, text);
-        encoder.answeringHead(headRequest);
+        answeringHead(headRequest);
         ctx.writeAndFlush(ErrorResponses.of(status, text, false));
         discarding = true; // swallow the request's (empty) last content, then go on
         timeouts.stop();
@@ -621,7 +646,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void respondAndClose(HttpResponseStatus status, String text) {
         logRefusal(status, text);
-        encoder.answeringHead(headRequest);
+        answeringHead(headRequest);
         ctx.write(ErrorResponses.of(status, text, true));
         closeAfterFlush();
     }
