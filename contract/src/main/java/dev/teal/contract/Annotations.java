@@ -32,6 +32,8 @@ public final class Annotations {
     public static final String MAX_BODY_SIZE = PREFIX + "max-body-size";
     /** Requests in flight for the service (0: unlimited). */
     public static final String MAX_INFLIGHT = PREFIX + "max-inflight";
+    /** How the gateway speaks to the endpoints: {@code http} (HTTP/1.1, the default) or {@code h2c} (gRPC). */
+    public static final String BACKEND_PROTOCOL = PREFIX + "backend-protocol";
 
     /** Label set on the front Service and its Ingresses once a color is confirmed. */
     public static final String ACTIVE_COLOR_LABEL = PREFIX + "active-color";

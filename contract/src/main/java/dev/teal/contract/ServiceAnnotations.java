@@ -1,5 +1,6 @@
 package dev.teal.contract;
 
+import static dev.teal.contract.Annotations.BACKEND_PROTOCOL;
 import static dev.teal.contract.Annotations.HEALTH_HEALTHY_THRESHOLD;
 import static dev.teal.contract.Annotations.HEALTH_INTERVAL;
 import static dev.teal.contract.Annotations.HEALTH_PATH;
@@ -23,7 +24,9 @@ import java.util.function.Consumer;
  *       tuned by {@value Annotations#HEALTH_INTERVAL} (2s), {@value Annotations#HEALTH_TIMEOUT} (1s), {@value Annotations#HEALTH_UNHEALTHY_THRESHOLD}
  *       (2) and {@value Annotations#HEALTH_HEALTHY_THRESHOLD} (1);</li>
  *   <li>{@value Annotations#MAX_BODY_SIZE}: largest request body ({@code 10MiB}; 0, the default, is unlimited);</li>
- *   <li>{@value Annotations#MAX_INFLIGHT}: requests in flight for the service (0, the default, is unlimited).</li>
+ *   <li>{@value Annotations#MAX_INFLIGHT}: requests in flight for the service (0, the default, is unlimited);</li>
+ *   <li>{@value Annotations#BACKEND_PROTOCOL}: {@code http} (the default) or {@code h2c} (HTTP/2 cleartext to the
+ *       endpoints, for gRPC).</li>
  * </ul>
  *
  * The controller validates them with {@link #parse} too (a bad value blocks the cutover with a Warning Event);
@@ -31,10 +34,21 @@ import java.util.function.Consumer;
  * nothing.
  *
  * @param healthCheck the active health check, or null for none
+ * @param protocol    how the gateway speaks to the endpoints
  */
-public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck) {
-    /** What a front Service without any of these annotations gets: no health check, no limits. */
+public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck,
+                                 BackendProtocol protocol) {
+    /** What a front Service without any of these annotations gets: no health check, no limits, HTTP/1.1. */
     public static final ServiceAnnotations NONE = new ServiceAnnotations(0, 0, null);
+
+    public ServiceAnnotations {
+        Objects.requireNonNull(protocol, "protocol");
+    }
+
+    /** Settings that speak HTTP/1.1 to the endpoints. */
+    public ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck) {
+        this(maxBodySize, maxInflight, healthCheck, BackendProtocol.HTTP);
+    }
 
     static final int MAX_THRESHOLD = 100;
     static final int MAX_INFLIGHT_LIMIT = 10_000_000;
@@ -64,7 +78,15 @@ public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck 
                         + "' must start with '/' and contain no spaces or control characters");
             }
         }
-        return new ServiceAnnotations(maxBody, maxInflight, check);
+        BackendProtocol protocol = BackendProtocol.HTTP;
+        if (annotations.containsKey(BACKEND_PROTOCOL)) {
+            try {
+                protocol = BackendProtocol.parse(annotations.get(BACKEND_PROTOCOL));
+            } catch (ConfigException e) {
+                throw new ConfigException(BACKEND_PROTOCOL + ": " + e.getMessage());
+            }
+        }
+        return new ServiceAnnotations(maxBody, maxInflight, check, protocol);
     }
 
     private static long size(String annotation, String value) {

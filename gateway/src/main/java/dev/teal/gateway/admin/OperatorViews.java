@@ -91,6 +91,7 @@ final class OperatorViews {
             sn.put("drainTimeout", Units.format(s.drainTimeout()));
             sn.put("maxBodySize", s.maxBodySize());
             sn.put("maxInflight", s.maxInflight());
+            sn.put("protocol", s.protocol().text());
             HealthCheck h = s.healthCheck();
             if (h == null) {
                 sn.putNull("healthCheck");

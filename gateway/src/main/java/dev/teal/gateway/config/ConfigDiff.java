@@ -53,6 +53,7 @@ public final class ConfigDiff {
             add(out, p + ".drainTimeout", old.drainTimeout(), s.drainTimeout());
             add(out, p + ".maxBodySize", old.maxBodySize(), s.maxBodySize());
             add(out, p + ".maxInflight", old.maxInflight(), s.maxInflight());
+            add(out, p + ".protocol", old.protocol(), s.protocol());
             add(out, p + ".healthCheck", old.healthCheck(), s.healthCheck());
             add(out, p + ".colors", old.colors(), s.colors());
         }

@@ -1,5 +1,6 @@
 package dev.teal.gateway.config;
 
+import dev.teal.contract.BackendProtocol;
 import dev.teal.contract.ConfigException;
 import dev.teal.contract.Defaults;
 import dev.teal.contract.HealthCheck;
@@ -30,7 +31,7 @@ public final class ConfigParser {
             "upstream", "shutdown", "trustedProxies", "services", "routes", "metrics", "http2");
     private static final Set<String> ROUTE = Set.of("host", "path", "pathType", "service");
     private static final Set<String> SERVICE = Set.of("hosts", "active", "drainTimeout", "maxBodySize", "maxInflight",
-            "healthCheck", "colors");
+            "healthCheck", "colors", "protocol");
 
     private ConfigParser() {
     }
@@ -193,7 +194,8 @@ public final class ConfigParser {
                 n.duration("drainTimeout", Defaults.DRAIN_TIMEOUT),
                 n.size("maxBodySize", 0, Long.MAX_VALUE),
                 n.optional("maxInflight").map(x -> x.integer(0, 10_000_000)).orElse(0),
-                hc, colors);
+                hc, colors, n.optional("protocol").map(x -> x.build(() -> BackendProtocol.parse(x.string())))
+                        .orElse(BackendProtocol.HTTP));
     }
 
     /** A YAML node with its path, for error messages. */

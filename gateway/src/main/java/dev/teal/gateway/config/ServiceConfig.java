@@ -1,5 +1,6 @@
 package dev.teal.gateway.config;
 
+import dev.teal.contract.BackendProtocol;
 import dev.teal.contract.ConfigException;
 import dev.teal.contract.HealthCheck;
 import dev.teal.contract.HostPort;
@@ -22,9 +23,11 @@ import java.util.Objects;
  * @param maxInflight  largest number of requests in flight for the service; 0 means unlimited; over it: 503
  * @param healthCheck  active health check, or null for none (endpoints are healthy until passively ejected)
  * @param colors       endpoints per color, in the order written
+ * @param protocol     how the gateway speaks to the endpoints: HTTP/1.1 (default) or h2c
  */
 public record ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
-                            int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors) {
+                            int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors,
+                            BackendProtocol protocol) {
 
     /**
      * The one pool of a service without colors (Kubernetes mode: a plain Service routed to its own endpoints). Not a
@@ -36,7 +39,13 @@ public record ServiceConfig(String name, List<String> hosts, String active, Dura
     public static ServiceConfig of(ServiceAnnotations settings, String key, List<String> hosts, String active,
                                    Duration drainTimeout, Map<String, List<HostPort>> colors) {
         return new ServiceConfig(key, hosts, active, drainTimeout, settings.maxBodySize(), settings.maxInflight(),
-                settings.healthCheck(), colors);
+                settings.healthCheck(), colors, settings.protocol());
+    }
+
+    /** A service whose endpoints speak HTTP/1.1. */
+    public ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
+                         int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors) {
+        this(name, hosts, active, drainTimeout, maxBodySize, maxInflight, healthCheck, colors, BackendProtocol.HTTP);
     }
 
     public ServiceConfig {
@@ -44,6 +53,7 @@ public record ServiceConfig(String name, List<String> hosts, String active, Dura
         hosts = List.copyOf(hosts);
         hosts.forEach(Names::host);
         Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(protocol, "protocol");
         if (drainTimeout.isNegative()) {
             throw new ConfigException("drainTimeout must not be negative");
         }
@@ -64,7 +74,8 @@ public record ServiceConfig(String name, List<String> hosts, String active, Dura
 
     /** A copy with another serving color (used by Kubernetes mode and the demo). */
     public ServiceConfig withActive(String color) {
-        return new ServiceConfig(name, hosts, color, drainTimeout, maxBodySize, maxInflight, healthCheck, colors);
+        return new ServiceConfig(name, hosts, color, drainTimeout, maxBodySize, maxInflight, healthCheck, colors,
+                protocol);
     }
 
     public boolean isDefault() {

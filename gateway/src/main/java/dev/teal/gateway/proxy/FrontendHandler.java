@@ -1,5 +1,6 @@
 package dev.teal.gateway.proxy;
 
+import dev.teal.contract.BackendProtocol;
 import dev.teal.gateway.proxy.ClientTimeouts.Wait;
 import dev.teal.gateway.routing.ServiceRoute;
 import dev.teal.gateway.routing.ServiceRuntime;
@@ -17,8 +18,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -26,7 +29,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -48,6 +53,9 @@ import org.slf4j.LoggerFactory;
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
+
+    private static final String GRPC_STATUS = "grpc-status";
+    private static final String GRPC_MESSAGE = "grpc-message";
 
     private final ProxyContext proxy;
     /** The HTTP/1.1 codecs of a connection; both null on an HTTP/2 stream. */
@@ -354,6 +362,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     // ---- upstream connection --------------------------------------------------------------------------------
 
     private void acquire(Exchange ex) {
+        if (ex.service.config().protocol() == BackendProtocol.H2C) {
+            acquireStream(ex);
+            return;
+        }
         Channel idle = pool.pollIdle(ex.endpoint);
         if (idle != null) {
             attach(ex, idle);
@@ -383,6 +395,55 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         attach(ex, f.channel());
+    }
+
+    /**
+     * h2c upstream: a stream on an HTTP/2 connection of this loop to the endpoint (opened if none has room). The
+     * request then goes as with HTTP/1.1; the stream is used once ({@code pool.release} closes it).
+     */
+    private void acquireStream(Exchange ex) {
+        ChannelFuture conn = pool.streamConnection(ex.endpoint);
+        if (conn == null) {
+            retryOrFail(ex, HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream connection limit reached");
+            return;
+        }
+        if (conn.isDone()) {
+            streamConnected(ex, conn);
+        } else {
+            conn.addListener((ChannelFutureListener) cf -> streamConnected(ex, cf));
+        }
+    }
+
+    private void streamConnected(Exchange ex, ChannelFuture f) {
+        if (exchange != ex || ex.state == Exchange.State.DONE) {
+            return; // the connection stays for other streams
+        }
+        if (!f.isSuccess() || !f.channel().isActive()) {
+            ex.endpoint.recordFailure(UpstreamErrorKind.CONNECT);
+            LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
+                    .addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("error", String.valueOf(f.cause()))
+                    .log("upstream connect failed");
+            retryOrFail(ex, HttpResponseStatus.BAD_GATEWAY, "upstream connect failed");
+            return;
+        }
+        pool.openStream(f.channel(), Http2UpstreamInitializer.stream()).addListener(o -> {
+            @SuppressWarnings("unchecked")
+            Future<Http2StreamChannel> sf = (Future<Http2StreamChannel>) o;
+            if (!sf.isSuccess()) {
+                if (exchange == ex && ex.state != Exchange.State.DONE) {
+                    ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
+                    retryOrFail(ex, HttpResponseStatus.BAD_GATEWAY, "upstream stream failed");
+                }
+                return;
+            }
+            Http2StreamChannel stream = sf.getNow();
+            if (exchange != ex || ex.state == Exchange.State.DONE) {
+                stream.close();
+                return;
+            }
+            ex.request.headers().set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS); // gRPC servers ask for it
+            attach(ex, stream);
+        });
     }
 
     /** Another endpoint of the same color, if nothing of the request has been sent yet; else an error answer. */
@@ -487,7 +548,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection", !ex.requestComplete);
         } else {
             finish(ex, HttpResponseStatus.BAD_GATEWAY.code(), false); // truncated: the client must not take it as whole
-            closeAfterFlush();
+            cutResponse(ex);
         }
     }
 
@@ -545,7 +606,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void failExchange(Exchange ex, HttpResponseStatus status, String text, boolean close) {
         if (ex.state == Exchange.State.STREAMING || ex.state == Exchange.State.TUNNEL) {
             finish(ex, status.code(), false);
-            closeAfterFlush();
+            cutResponse(ex);
             return;
         }
         ex.heldHead = null; // not on the wire yet: the error answer replaces it
@@ -668,7 +729,32 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         timeouts.stop();
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        if (ownsConnection()) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.flush(); // a stream's frames are handed to its connection at once; closing resets it if still open
+            ctx.close();
+        }
+    }
+
+    /**
+     * A response already under way cannot end well (the upstream went away, or the drain timeout closed it). On an
+     * HTTP/1.1 connection the connection closes, so the client cannot take it as whole. On an HTTP/2 stream a gRPC
+     * call ends with trailers {@code grpc-status: 14} (UNAVAILABLE), a status gRPC clients may retry; anything else is
+     * reset.
+     */
+    private void cutResponse(Exchange ex) {
+        if (!ownsConnection() && !closing && ex.state != Exchange.State.TUNNEL && isGrpc(ex.request)) {
+            LastHttpContent end = new DefaultLastHttpContent();
+            end.trailingHeaders().set(GRPC_STATUS, "14").set(GRPC_MESSAGE, "upstream stream ended early");
+            ctx.write(end);
+        }
+        closeAfterFlush();
+    }
+
+    private static boolean isGrpc(HttpRequest req) {
+        String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16);
     }
 
     // ---- client timeouts (see ClientTimeouts) ----------------------------------------------------------------
