@@ -102,6 +102,8 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
                 .addKeyValue("error", h2 != null ? h2.error().name() : cause.getClass().getSimpleName())
                 .addKeyValue("reason", String.valueOf(h2 != null ? h2.getMessage() : cause.getMessage()))
                 .log("http2 connection error");
-        ctx.channel().close();
+        if (h2 == null) {
+            ctx.channel().close(); // an HTTP/2 error is the codec's to answer: GOAWAY with its code, then close
+        }
     }
 }
