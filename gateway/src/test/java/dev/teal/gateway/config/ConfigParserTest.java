@@ -3,6 +3,7 @@ package dev.teal.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.teal.contract.BackendProtocol;
 import dev.teal.contract.ConfigException;
 import dev.teal.contract.HealthCheck;
 import dev.teal.contract.HostPort;
@@ -118,6 +119,26 @@ class ConfigParserTest {
         assertError("workers: 1000\nservices: {}", "workers: expected a whole number within 0..256");
         assertError("services: {shop: {active: b, healthCheck: {path: 'no-slash'}, colors: {b: []}}}",
                 "healthCheck.path must start with '/'");
+    }
+
+    @Test
+    void http2SectionAndBackendProtocolParseWithTheirDefaults() {
+        GatewayConfig plain = ConfigParser.parse("services: {shop: {active: b, colors: {b: []}}}");
+        assertThat(plain.http2()).isEqualTo(Http2Config.DEFAULTS);
+        assertThat(plain.http2().h2c()).isFalse();
+        assertThat(plain.http2().maxConcurrentStreams()).isEqualTo(100);
+        assertThat(plain.services().get("shop").protocol()).isEqualTo(BackendProtocol.HTTP);
+        GatewayConfig c = ConfigParser.parse("""
+                http2: {h2c: true, maxConcurrentStreams: 50, maxResetsPerSecond: 20, maxQueuedControlFrames: 500}
+                services: {rpc: {active: b, protocol: h2c, colors: {b: []}}}
+                """);
+        assertThat(c.http2()).isEqualTo(new Http2Config(true, 50, 20, 500));
+        assertThat(c.services().get("rpc").protocol()).isEqualTo(BackendProtocol.H2C);
+        assertError("http2: {maxConcurrentStreams: 0}\nservices: {}",
+                "http2.maxConcurrentStreams: expected a whole number within 1..10000");
+        assertError("http2: {h2: true}\nservices: {}", "http2.h2: unknown key");
+        assertError("services: {rpc: {active: b, protocol: grpc, colors: {b: []}}}",
+                "services.rpc.protocol: 'grpc' is not a backend protocol (http or h2c)");
     }
 
     private static void assertError(String yaml, String expected) {
