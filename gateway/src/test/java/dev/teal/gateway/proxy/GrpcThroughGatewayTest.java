@@ -251,4 +251,27 @@ class GrpcThroughGatewayTest {
         assertThat(green.get()).isPositive();
         assertThat(hello(ch, "last")).isEqualTo("green:last");
     }
+
+    @Test
+    void anHttp11ClientGetsTheH2cUpstreamsTrailersAsChunkedTrailers() throws Exception {
+        byte[] message = "hi".getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[5 + message.length]; // gRPC framing: not compressed, 4-byte length, the message
+        frame[4] = (byte) message.length;
+        System.arraycopy(message, 0, frame, 5, message.length);
+        String head = "POST /teal.Test/Hello HTTP/1.1\r\nHost: rpc.example\r\nContent-Type: application/grpc\r\n"
+                + "TE: trailers\r\nContent-Length: " + frame.length + "\r\nConnection: close\r\n\r\n";
+        String answer;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.proxyPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(frame);
+            socket.getOutputStream().flush();
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+        assertThat(answer).startsWith("HTTP/1.1 200 OK\r\n");
+        assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("transfer-encoding: chunked\r\n");
+        assertThat(answer).contains("blue:hi");
+        // the last chunk, then the trailers the gRPC server sent
+        assertThat(answer.toLowerCase(java.util.Locale.ROOT)).containsPattern("\r\n0\r\n(.*\r\n)*grpc-status: 0\r\n");
+    }
 }
