@@ -59,8 +59,7 @@ final class Http2PrefaceDetector extends ByteToMessageDecoder {
         if (h2) {
             http2.install(p);
         } else {
-            http1.accept(p);
-            ctx.fireChannelActive(); // the HTTP/1.1 frontend starts its connection (count, header timeout)
+            http1.accept(p); // ProxyInitializer#installHttp1: the frontend starts its connection (count, header timeout)
         }
         p.remove(this); // hands what it holds to the chosen pipeline
     }

@@ -34,18 +34,30 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         if (proxy.settings().http2().h2c()) {
-            ch.pipeline().addLast("detect", new Http2PrefaceDetector(proxy, this::http1, http2));
+            ch.pipeline().addLast("detect", new Http2PrefaceDetector(proxy, this::installHttp1, http2));
         } else {
-            http1(ch.pipeline());
+            addHttp1(ch.pipeline());
         }
     }
 
-    /** The HTTP/2 side, for a connection that ALPN or the preface says speaks HTTP/2. */
+    /** The HTTP/2 side, for a connection that ALPN ({@code h2}) or the preface says speaks HTTP/2. */
     public Http2Frontend http2() {
         return http2;
     }
 
-    private void http1(ChannelPipeline p) {
+    /**
+     * Appends the HTTP/1.1 handlers to a connection that is already active (after protocol detection, or ALPN
+     * {@code http/1.1} after a TLS handshake) and starts them as if the connection had just opened: counted, the
+     * header timeout running, reading. Call it on the channel's event loop.
+     */
+    public void installHttp1(ChannelPipeline p) {
+        addHttp1(p);
+        if (p.channel().isActive()) {
+            p.context("bytes").fireChannelActive(); // reaches the frontend through the codecs
+        }
+    }
+
+    private void addHttp1(ChannelPipeline p) {
         ProxyResponseEncoder encoder = new ProxyResponseEncoder();
         ProxyRequestDecoder decoder = new ProxyRequestDecoder(decoderConfig.clone());
         FrontendHandler frontend = new FrontendHandler(proxy, decoder, encoder);

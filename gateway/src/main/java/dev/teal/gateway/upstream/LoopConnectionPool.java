@@ -193,7 +193,7 @@ public final class LoopConnectionPool {
             return;
         }
         Endpoint e = c.endpoint();
-        if (!connection.isActive() || e.isRetired() || !e.pool().isServing()) {
+        if (!connection.isActive() || c.isGoneAway() || e.isRetired() || !e.pool().isServing()) {
             connection.close();
         } else {
             c.markIdle(System.nanoTime());

@@ -69,6 +69,10 @@ public final class UpstreamConnection {
         goneAway = true;
     }
 
+    boolean isGoneAway() {
+        return goneAway;
+    }
+
     boolean takesAnotherStream() {
         return !goneAway && streams < maxStreams;
     }
