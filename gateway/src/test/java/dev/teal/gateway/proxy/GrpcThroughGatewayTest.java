@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.teal.gateway.Gateway;
 import dev.teal.gateway.config.ConfigParser;
+import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerTransportFilter;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -73,6 +75,8 @@ class GrpcThroughGatewayTest {
 
     private final List<AutoCloseable> closeLater = new ArrayList<>();
     private final ConcurrentHashMap<String, BlockingQueue<StreamObserver<String>>> watchers = new ConcurrentHashMap<>();
+    /** TCP connections each color's server accepted (the gateway's h2c upstream connections). */
+    private final ConcurrentHashMap<String, AtomicInteger> connections = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private Gateway gateway;
 
@@ -83,6 +87,7 @@ class GrpcThroughGatewayTest {
         gateway = Gateway.start(ConfigParser.parse("""
                 listen: 127.0.0.1:0
                 admin: 127.0.0.1:0
+                workers: 2
                 http2:
                   h2c: true
                 services:
@@ -124,8 +129,16 @@ class GrpcThroughGatewayTest {
                     watchers.get(color).add(out);
                 }))
                 .build();
-        Server s = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build()
-                .start();
+        AtomicInteger accepted = new AtomicInteger();
+        connections.put(color, accepted);
+        Server s = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service)
+                .addTransportFilter(new ServerTransportFilter() {
+                    @Override
+                    public Attributes transportReady(Attributes attributes) {
+                        accepted.incrementAndGet();
+                        return attributes;
+                    }
+                }).build().start();
         closeLater.add(() -> s.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
         return s;
     }
@@ -249,6 +262,9 @@ class GrpcThroughGatewayTest {
         assertThat(failures).isEmpty();
         assertThat(blue.get()).isPositive();
         assertThat(green.get()).isPositive();
+        // 600 calls, 4 at a time, multiplexed: at most one upstream connection per event loop (2) and color
+        assertThat(connections.get("blue").get()).isBetween(1, 2);
+        assertThat(connections.get("green").get()).isBetween(1, 2);
         assertThat(hello(ch, "last")).isEqualTo("green:last");
     }
 

@@ -131,4 +131,32 @@ class Http2FrontendTest {
         assertThat(metrics).containsPattern(
                 "teal_requests_seconds_count\\{color=\"blue\",service=\"shop\",status=\"2xx\",?\\} 3\\.0");
     }
+
+    @Test
+    void largeBodiesStreamThroughBothWays() throws Exception {
+        try (H2Client c = new H2Client(f.gateway().proxyPort())) {
+            int n = 8 * 1024 * 1024 + 3;
+            FullHttpResponse big = c.request(HttpMethod.GET, "/bytes?n=" + n, "shop", null, null)
+                    .get(30, TimeUnit.SECONDS);
+            try {
+                assertThat(big.status().code()).isEqualTo(200);
+                assertThat(big.content().readableBytes()).isEqualTo(n);
+            } finally {
+                big.release();
+            }
+            H2Client.Pending p = c.start(HttpMethod.POST, "/echo", "shop");
+            StringBuilder sent = new StringBuilder();
+            for (int i = 0; i < 64; i++) {
+                String chunk = Integer.toString(i).repeat(16 * 1024 / Integer.toString(i).length());
+                sent.append(chunk);
+                p.send(chunk, i == 63);
+            }
+            FullHttpResponse echo = p.response.get(30, TimeUnit.SECONDS);
+            try {
+                assertThat(echo.content().toString(StandardCharsets.UTF_8)).isEqualTo(sent.toString());
+            } finally {
+                echo.release();
+            }
+        }
+    }
 }
