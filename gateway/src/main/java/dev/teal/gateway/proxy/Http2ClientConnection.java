@@ -3,6 +3,7 @@ package dev.teal.gateway.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -74,8 +75,10 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == ProxyContext.CLOSE_IF_IDLE) {
-            ctx.channel().close(); // graceful: GOAWAY with the last stream id; open streams may finish
+        if (evt == ProxyContext.CLOSE_IF_IDLE || evt instanceof ChannelInputShutdownEvent) {
+            // graceful: GOAWAY with the last stream id; open streams may finish (a client that shut down its write
+            // side sends no more frames, but its open streams are still answered)
+            ctx.channel().close();
             return;
         }
         if (evt instanceof IdleStateEvent) {

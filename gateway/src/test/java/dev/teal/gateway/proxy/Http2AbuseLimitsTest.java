@@ -143,7 +143,7 @@ class Http2AbuseLimitsTest {
 
     @Test
     void pingFloodFromAClientThatDoesNotReadEndsTheConnection() throws Exception {
-        try (RawH2 c = new RawH2(port())) {
+        try (RawH2 c = new RawH2(port(), 4096)) {
             int pings = 1_000_000;
             try {
                 for (int i = 0; i < pings; i++) {
@@ -188,6 +188,20 @@ class Http2AbuseLimitsTest {
             assertThat(head.headers().status().toString()).isEqualTo("200");
             assertThat(c.closedByServer()).isTrue();
             shutdown.get(15, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void clientThatHalfClosesGetsItsOpenStreamAnsweredThenGoAway() throws Exception {
+        try (RawH2 c = new RawH2(port())) {
+            c.headers(1, RawH2.get("/hold", "shop"), true);
+            c.shutdownOutput();
+            await().atMost(Duration.ofSeconds(5)).until(() -> f.backend("blue").heldRequests() == 1);
+            f.backend("blue").releaseHeld();
+            RawH2.Frame head = c.readUntil(HEADERS, 1);
+            assertThat(head).isNotNull();
+            assertThat(head.headers().status().toString()).isEqualTo("200");
+            assertThat(c.closedByServer()).isTrue();
         }
     }
 

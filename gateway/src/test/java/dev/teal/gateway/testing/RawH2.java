@@ -59,7 +59,16 @@ public final class RawH2 implements AutoCloseable {
 
     /** Connects, sends the preface, an empty SETTINGS and the acknowledgement of the server's SETTINGS. */
     public RawH2(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, 0);
+    }
+
+    /** As {@link #RawH2(int)} with a small socket receive buffer (0: the system's), for a client that does not read. */
+    public RawH2(int port, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(10_000);
         out = new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
         in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024));
@@ -121,6 +130,12 @@ public final class RawH2 implements AutoCloseable {
 
     public void flush() throws IOException {
         out.flush();
+    }
+
+    /** Flushes and shuts down the write side (TCP half-close). */
+    public void shutdownOutput() throws IOException {
+        out.flush();
+        socket.shutdownOutput();
     }
 
     /** The next frame; null when the server closed the connection (EOF or reset). */
