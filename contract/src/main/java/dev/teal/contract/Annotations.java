@@ -42,6 +42,8 @@ public final class Annotations {
     public static final String PREVIEW_FROM = PREFIX + "preview-from";
     /** {@code "true"}: the version-sticky window (cookie {@code teal-v}); off by default. */
     public static final String STICKY = PREFIX + "sticky";
+    /** How the gateway speaks to the endpoints: {@code http} (HTTP/1.1, the default) or {@code h2c} (gRPC). */
+    public static final String BACKEND_PROTOCOL = PREFIX + "backend-protocol";
 
     /** Label set on the front Service and its Ingresses once a color is confirmed. */
     public static final String ACTIVE_COLOR_LABEL = PREFIX + "active-color";

@@ -1,5 +1,6 @@
 package dev.teal.contract;
 
+import static dev.teal.contract.Annotations.BACKEND_PROTOCOL;
 import static dev.teal.contract.Annotations.HEALTH_HEALTHY_THRESHOLD;
 import static dev.teal.contract.Annotations.HEALTH_INTERVAL;
 import static dev.teal.contract.Annotations.HEALTH_PATH;
@@ -29,6 +30,8 @@ import java.util.function.Consumer;
  *       (2) and {@value Annotations#HEALTH_HEALTHY_THRESHOLD} (1);</li>
  *   <li>{@value Annotations#MAX_BODY_SIZE}: largest request body ({@code 10MiB}; 0, the default, is unlimited);</li>
  *   <li>{@value Annotations#MAX_INFLIGHT}: requests in flight for the service (0, the default, is unlimited);</li>
+ *   <li>{@value Annotations#BACKEND_PROTOCOL}: {@code http} (the default) or {@code h2c} (HTTP/2 cleartext to the
+ *       endpoints, for gRPC).</li>
  *   <li>{@value Annotations#PREVIEW} ({@code "true"}/{@code "false"}, default false), with
  *       {@value Annotations#PREVIEW_HEADER}, {@value Annotations#PREVIEW_COOKIE} and {@value Annotations#PREVIEW_FROM}
  *       (see {@link Preview}); the three are refused without preview on (a setting that does nothing is a
@@ -41,17 +44,33 @@ import java.util.function.Consumer;
  * nothing.
  *
  * @param healthCheck the active health check, or null for none
+ * @param protocol    how the gateway speaks to the endpoints
  * @param preview     preview of non-serving colors, or null for off
  * @param sticky      the version-sticky window is on
  */
-public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck, Preview preview,
-                                 boolean sticky) {
-    /** What a front Service without any of these annotations gets: no health check, no limits. */
+public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck,
+                                 BackendProtocol protocol, Preview preview, boolean sticky) {
+    /** What a front Service without any of these annotations gets: no health check, no limits, HTTP/1.1. */
     public static final ServiceAnnotations NONE = new ServiceAnnotations(0, 0, null);
 
-    /** Without preview and sticky. */
+    public ServiceAnnotations {
+        Objects.requireNonNull(protocol, "protocol");
+    }
+
+    /** Settings that speak HTTP/1.1 to the endpoints, without preview and sticky. */
     public ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck) {
-        this(maxBodySize, maxInflight, healthCheck, null, false);
+        this(maxBodySize, maxInflight, healthCheck, BackendProtocol.HTTP, null, false);
+    }
+
+    /** Without preview and sticky. */
+    public ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck, BackendProtocol protocol) {
+        this(maxBodySize, maxInflight, healthCheck, protocol, null, false);
+    }
+
+    /** Settings that speak HTTP/1.1 to the endpoints. */
+    public ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck, Preview preview,
+                              boolean sticky) {
+        this(maxBodySize, maxInflight, healthCheck, BackendProtocol.HTTP, preview, sticky);
     }
 
     static final int MAX_THRESHOLD = 100;
@@ -82,7 +101,15 @@ public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck 
                         + "' must start with '/' and contain no spaces or control characters");
             }
         }
-        return new ServiceAnnotations(maxBody, maxInflight, check, preview(annotations),
+        BackendProtocol protocol = BackendProtocol.HTTP;
+        if (annotations.containsKey(BACKEND_PROTOCOL)) {
+            try {
+                protocol = BackendProtocol.parse(annotations.get(BACKEND_PROTOCOL));
+            } catch (ConfigException e) {
+                throw new ConfigException(BACKEND_PROTOCOL + ": " + e.getMessage());
+            }
+        }
+        return new ServiceAnnotations(maxBody, maxInflight, check, protocol, preview(annotations),
                 bool(STICKY, annotations.get(STICKY)));
     }
 

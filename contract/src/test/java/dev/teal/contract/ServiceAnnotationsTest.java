@@ -94,5 +94,25 @@ class ServiceAnnotationsTest {
                 .hasMessageStartingWith("teal.dev/preview-from: 'nope' is not a CIDR");
         assertThatThrownBy(() -> ServiceAnnotations.parse(Map.of("teal.dev/preview-cookie", "pv")))
                 .hasMessage("teal.dev/preview-cookie: set, but teal.dev/preview is not \"true\"");
+    void backendProtocolIsHttpUnlessTheAnnotationSaysH2c() {
+        assertThat(ServiceAnnotations.NONE.protocol()).isEqualTo(BackendProtocol.HTTP);
+        assertThat(ServiceAnnotations.parse(Map.of("teal.dev/backend-protocol", "h2c")).protocol())
+                .isEqualTo(BackendProtocol.H2C);
+        assertThat(ServiceAnnotations.parse(Map.of("teal.dev/backend-protocol", " HTTP ")).protocol())
+                .isEqualTo(BackendProtocol.HTTP);
+        assertThatThrownBy(() -> ServiceAnnotations.parse(Map.of("teal.dev/backend-protocol", "grpc")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("teal.dev/backend-protocol: 'grpc' is not a backend protocol (http or h2c)");
+    }
+
+    @Test
+    void aBadBackendProtocolKeepsTheServicesPreviousSettings() {
+        ServiceAnnotations.LastGood last = new ServiceAnnotations.LastGood();
+        List<String> warnings = new ArrayList<>();
+        assertThat(last.of("shop/web", Map.of("teal.dev/backend-protocol", "h2c"), warnings::add).protocol())
+                .isEqualTo(BackendProtocol.H2C);
+        assertThat(last.of("shop/web", Map.of("teal.dev/backend-protocol", "h3"), warnings::add).protocol())
+                .isEqualTo(BackendProtocol.H2C);
+        assertThat(warnings).singleElement().asString().contains("teal.dev/backend-protocol: 'h3'");
     }
 }

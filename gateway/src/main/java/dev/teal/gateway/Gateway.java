@@ -11,6 +11,7 @@ import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.listener.Transport;
 import dev.teal.gateway.metrics.GatewayMetrics;
 import dev.teal.gateway.proxy.ProxyContext;
+import dev.teal.gateway.proxy.Http2UpstreamInitializer;
 import dev.teal.gateway.proxy.ProxyInitializer;
 import dev.teal.gateway.proxy.ProxySettings;
 import dev.teal.gateway.proxy.UpstreamInitializer;
@@ -75,9 +76,10 @@ public final class Gateway implements AutoCloseable {
             return t;
         });
         UpstreamInitializer upstreamInit = new UpstreamInitializer();
+        Http2UpstreamInitializer h2UpstreamInit = new Http2UpstreamInitializer();
         List<LoopConnectionPool> pools = new ArrayList<>();
         for (EventExecutor e : workers) {
-            pools.add(new LoopConnectionPool((EventLoop) e, transport.socketChannel(), upstreamInit,
+            pools.add(new LoopConnectionPool((EventLoop) e, transport.socketChannel(), upstreamInit, h2UpstreamInit,
                     config.timeouts().connect(), config.timeouts().upstreamIdle(),
                     config.upstream().maxConnectionsPerEndpoint()));
         }

@@ -68,6 +68,11 @@ final class OperatorViews {
         l.put("maxHeaderBytes", c.limits().maxHeaderBytes());
         l.put("maxHeaders", c.limits().maxHeaders());
         l.put("maxConnections", c.limits().maxConnections());
+        ObjectNode h2 = n.putObject("http2");
+        h2.put("h2c", c.http2().h2c());
+        h2.put("maxConcurrentStreams", c.http2().maxConcurrentStreams());
+        h2.put("maxResetsPerSecond", c.http2().maxResetsPerSecond());
+        h2.put("maxQueuedControlFrames", c.http2().maxQueuedControlFrames());
         ObjectNode u = n.putObject("upstream");
         u.put("maxConnectionsPerEndpoint", c.upstream().maxConnectionsPerEndpoint());
         u.put("ejectAfterFailures", c.upstream().ejectAfterFailures());
@@ -86,6 +91,7 @@ final class OperatorViews {
             sn.put("drainTimeout", Units.format(s.drainTimeout()));
             sn.put("maxBodySize", s.maxBodySize());
             sn.put("maxInflight", s.maxInflight());
+            sn.put("protocol", s.protocol().text());
             if (s.preview() == null) {
                 sn.put("preview", false);
             } else {

@@ -33,6 +33,7 @@ public final class ConfigDiff {
         add(out, "accessLog", a.accessLog(), b.accessLog());
         add(out, "timeouts", a.timeouts(), b.timeouts());
         add(out, "limits", a.limits(), b.limits());
+        add(out, "http2", a.http2(), b.http2());
         add(out, "upstream", a.upstream(), b.upstream());
         add(out, "shutdown", a.shutdown(), b.shutdown());
         add(out, "trustedProxies", a.trustedProxies().stream().map(Cidr::toString).toList(),
@@ -52,6 +53,7 @@ public final class ConfigDiff {
             add(out, p + ".drainTimeout", old.drainTimeout(), s.drainTimeout());
             add(out, p + ".maxBodySize", old.maxBodySize(), s.maxBodySize());
             add(out, p + ".maxInflight", old.maxInflight(), s.maxInflight());
+            add(out, p + ".protocol", old.protocol(), s.protocol());
             add(out, p + ".healthCheck", old.healthCheck(), s.healthCheck());
             add(out, p + ".colors", old.colors(), s.colors());
             add(out, p + ".preview", old.preview(), s.preview());

@@ -1,5 +1,6 @@
 package dev.teal.gateway.config;
 
+import dev.teal.contract.BackendProtocol;
 import dev.teal.contract.ConfigException;
 import dev.teal.contract.Defaults;
 import dev.teal.contract.HealthCheck;
@@ -28,10 +29,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class ConfigParser {
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
     private static final Set<String> TOP = Set.of("listen", "admin", "workers", "accessLog", "timeouts", "limits",
-            "upstream", "shutdown", "trustedProxies", "services", "routes", "metrics");
+            "upstream", "shutdown", "trustedProxies", "services", "routes", "metrics", "http2");
     private static final Set<String> ROUTE = Set.of("host", "path", "pathType", "service");
     private static final Set<String> SERVICE = Set.of("hosts", "active", "drainTimeout", "maxBodySize", "maxInflight",
-            "healthCheck", "colors", "preview", "sticky");
+            "healthCheck", "colors", "protocol", "preview", "sticky");
 
     private ConfigParser() {
     }
@@ -122,6 +123,17 @@ public final class ConfigParser {
                     t.optional("fineLatencyBuckets").map(Node::bool).orElse(m.fineLatencyBuckets())));
         }).orElse(m);
 
+        Http2Config h = Http2Config.DEFAULTS;
+        Http2Config http2 = root.optional("http2").map(t -> {
+            t.requireObject(Set.of("h2c", "maxConcurrentStreams", "maxResetsPerSecond", "maxQueuedControlFrames"));
+            return t.build(() -> new Http2Config(
+                    t.optional("h2c").map(Node::bool).orElse(h.h2c()),
+                    t.optional("maxConcurrentStreams").map(n -> n.integer(1, 10_000)).orElse(h.maxConcurrentStreams()),
+                    t.optional("maxResetsPerSecond").map(n -> n.integer(1, 1_000_000)).orElse(h.maxResetsPerSecond()),
+                    t.optional("maxQueuedControlFrames").map(n -> n.integer(1, 1_000_000))
+                            .orElse(h.maxQueuedControlFrames())));
+        }).orElse(h);
+
         // optional: a settings-only file is what Kubernetes mode reads (services come from the cluster)
         Map<String, ServiceConfig> services = new LinkedHashMap<>();
         java.util.Optional<Node> servicesNode = root.optional("services");
@@ -141,7 +153,7 @@ public final class ConfigParser {
         }
         Routes routes = root.build(() -> Routes.of(services, explicit));
         return root.build(() -> new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream,
-                shutdown, trusted, services, routes, metrics));
+                shutdown, trusted, services, routes, metrics, http2));
     }
 
     /**
@@ -183,7 +195,8 @@ public final class ConfigParser {
                 n.duration("drainTimeout", Defaults.DRAIN_TIMEOUT),
                 n.size("maxBodySize", 0, Long.MAX_VALUE),
                 n.optional("maxInflight").map(x -> x.integer(0, 10_000_000)).orElse(0),
-                hc, colors, n.optional("preview").map(ConfigParser::preview).orElse(null),
+                hc, colors, n.optional("protocol").map(x -> x.build(() -> BackendProtocol.parse(x.string())))
+                        .orElse(BackendProtocol.HTTP), n.optional("preview").map(ConfigParser::preview).orElse(null),
                 n.optional("sticky").map(Node::bool).orElse(false));
     }
 

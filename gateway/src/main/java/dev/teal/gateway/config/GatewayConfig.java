@@ -17,11 +17,12 @@ import java.util.Objects;
  *                        are replaced
  * @param routes          host and path rules to services, and the default service
  * @param metrics         optional {@code /metrics} series (per endpoint, fine latency buckets); read at start
+ * @param http2           HTTP/2 from clients: h2c on the plaintext listener, and the per-connection abuse limits
  */
 public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolean accessLog, Timeouts timeouts,
                             Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
                             List<Cidr> trustedProxies, Map<String, ServiceConfig> services, Routes routes,
-                            MetricsSettings metrics) {
+                            MetricsSettings metrics, Http2Config http2) {
 
     public GatewayConfig {
         Objects.requireNonNull(listen, "listen");
@@ -31,6 +32,7 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(shutdown, "shutdown");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(http2, "http2");
         trustedProxies = List.copyOf(trustedProxies);
         if (workers < 0 || workers > 256) {
             throw new ConfigException("workers must be within 0..256 (0 = one per core)");
@@ -48,6 +50,15 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
         if (routes.defaultService() != null && !services.containsKey(routes.defaultService())) {
             throw new ConfigException("default service '" + routes.defaultService() + "' is not a service");
         }
+    }
+
+    /** With the default {@link Http2Config}. */
+    public GatewayConfig(HostPort listen, HostPort admin, int workers, boolean accessLog, Timeouts timeouts,
+                         Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
+                         List<Cidr> trustedProxies, Map<String, ServiceConfig> services, Routes routes,
+                         MetricsSettings metrics) {
+        this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
+                routes, metrics, Http2Config.DEFAULTS);
     }
 
     /** Routes from the services' {@code hosts} only (see {@link Routes#of}), the default {@link MetricsSettings}. */
@@ -77,13 +88,13 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
     /** The same settings with other services (Kubernetes mode swaps services only). */
     public GatewayConfig withServices(Map<String, ServiceConfig> newServices) {
         return new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown,
-                trustedProxies, newServices, Routes.of(newServices, List.of()), metrics);
+                trustedProxies, newServices, Routes.of(newServices, List.of()), metrics, http2);
     }
 
     /** The same settings with other services and routes (Kubernetes mode). */
     public GatewayConfig withRouting(Map<String, ServiceConfig> newServices, Routes newRoutes) {
         return new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown,
-                trustedProxies, newServices, newRoutes, metrics);
+                trustedProxies, newServices, newRoutes, metrics, http2);
     }
 
     /** The effective number of event-loop threads. */

@@ -1,5 +1,6 @@
 package dev.teal.gateway.config;
 
+import dev.teal.contract.BackendProtocol;
 import dev.teal.contract.ConfigException;
 import dev.teal.contract.HealthCheck;
 import dev.teal.contract.HostPort;
@@ -23,13 +24,14 @@ import java.util.Objects;
  * @param maxInflight  largest number of requests in flight for the service; 0 means unlimited; over it: 503
  * @param healthCheck  active health check, or null for none (endpoints are healthy until passively ejected)
  * @param colors       endpoints per color, in the order written
+ * @param protocol     how the gateway speaks to the endpoints: HTTP/1.1 (default) or h2c
  * @param preview      preview of the colors that do not serve (header/cookie names, who may), or null for off
  * @param sticky       the version-sticky window: cookie {@code teal-v} on answers; during a drain a request with the
  *                     old color's cookie goes to the old color until the drain deadline
  */
 public record ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
                             int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors,
-                            Preview preview, boolean sticky) {
+                            BackendProtocol protocol, Preview preview, boolean sticky) {
 
     /**
      * The one pool of a service without colors (Kubernetes mode: a plain Service routed to its own endpoints). Not a
@@ -41,13 +43,29 @@ public record ServiceConfig(String name, List<String> hosts, String active, Dura
     public static ServiceConfig of(ServiceAnnotations settings, String key, List<String> hosts, String active,
                                    Duration drainTimeout, Map<String, List<HostPort>> colors) {
         return new ServiceConfig(key, hosts, active, drainTimeout, settings.maxBodySize(), settings.maxInflight(),
-                settings.healthCheck(), colors, settings.preview(), settings.sticky());
+                settings.healthCheck(), colors, settings.protocol(), settings.preview(), settings.sticky());
+    }
+
+    /** A service whose endpoints speak HTTP/1.1, without preview and sticky. */
+    public ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
+                         int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors) {
+        this(name, hosts, active, drainTimeout, maxBodySize, maxInflight, healthCheck, colors, BackendProtocol.HTTP,
+                null, false);
     }
 
     /** Without preview and sticky. */
     public ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
-                         int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors) {
-        this(name, hosts, active, drainTimeout, maxBodySize, maxInflight, healthCheck, colors, null, false);
+                         int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors,
+                         BackendProtocol protocol) {
+        this(name, hosts, active, drainTimeout, maxBodySize, maxInflight, healthCheck, colors, protocol, null, false);
+    }
+
+    /** A service whose endpoints speak HTTP/1.1. */
+    public ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
+                         int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors,
+                         Preview preview, boolean sticky) {
+        this(name, hosts, active, drainTimeout, maxBodySize, maxInflight, healthCheck, colors, BackendProtocol.HTTP,
+                preview, sticky);
     }
 
     public ServiceConfig {
@@ -55,6 +73,7 @@ public record ServiceConfig(String name, List<String> hosts, String active, Dura
         hosts = List.copyOf(hosts);
         hosts.forEach(Names::host);
         Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(protocol, "protocol");
         if (drainTimeout.isNegative()) {
             throw new ConfigException("drainTimeout must not be negative");
         }
@@ -76,7 +95,7 @@ public record ServiceConfig(String name, List<String> hosts, String active, Dura
     /** A copy with another serving color (used by Kubernetes mode and the demo). */
     public ServiceConfig withActive(String color) {
         return new ServiceConfig(name, hosts, color, drainTimeout, maxBodySize, maxInflight, healthCheck, colors,
-                preview, sticky);
+                protocol, preview, sticky);
     }
 
     public boolean isDefault() {

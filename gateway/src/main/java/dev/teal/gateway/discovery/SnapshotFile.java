@@ -2,6 +2,7 @@ package dev.teal.gateway.discovery;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.teal.contract.BackendProtocol;
 import dev.teal.contract.ConfigException;
 import dev.teal.contract.Defaults;
 import dev.teal.contract.HealthCheck;
@@ -58,7 +59,7 @@ public final class SnapshotFile {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Service(List<String> hosts, String active, String drainTimeout, Long maxBodySize, Integer maxInflight,
                    Check healthCheck, Map<String, List<String>> colors, ServiceMapBuilder.Origin kubernetes,
-                   PreviewDoc preview, Boolean sticky) {
+                   String protocol, PreviewDoc preview, Boolean sticky) {
     }
 
     /** A service's preview settings; absent when preview is off. */
@@ -93,7 +94,9 @@ public final class SnapshotFile {
             services.put(s.name(), new Service(s.hosts(), s.active(), Units.format(s.drainTimeout()), s.maxBodySize(),
                     s.maxInflight(), h == null ? null : new Check(h.path(), Units.format(h.interval()),
                     Units.format(h.timeout()), h.unhealthyThreshold(), h.healthyThreshold()), colors,
-                    snapshot.origins().get(s.name()), s.preview() == null ? null
+                    snapshot.origins().get(s.name()),
+                    s.protocol() == BackendProtocol.HTTP ? null : s.protocol().text(),
+                    s.preview() == null ? null
                     : new PreviewDoc(s.preview().header(), s.preview().cookie(), s.preview().from()),
                     s.sticky() ? Boolean.TRUE : null));
         }
@@ -159,7 +162,8 @@ public final class SnapshotFile {
             services.put(e.getKey(), new ServiceConfig(e.getKey(), n.hosts() == null ? List.of() : n.hosts(),
                     n.active(), duration(n.drainTimeout(), Defaults.DRAIN_TIMEOUT),
                     n.maxBodySize() == null ? 0 : n.maxBodySize(), n.maxInflight() == null ? 0 : n.maxInflight(),
-                    check, colors, n.preview() == null ? null : new dev.teal.contract.Preview(n.preview().header(),
+                    check, colors, n.protocol() == null ? BackendProtocol.HTTP : BackendProtocol.parse(n.protocol()),
+                    n.preview() == null ? null : new dev.teal.contract.Preview(n.preview().header(),
                     n.preview().cookie(), n.preview().from() == null ? List.of() : n.preview().from()),
                     Boolean.TRUE.equals(n.sticky())));
             if (n.kubernetes() != null) {

@@ -35,6 +35,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(BackendHandler.class);
     private static final AttributeKey<BackendHandler> KEY = AttributeKey.valueOf("teal.backend");
 
+    /** The HTTP/1.1 codecs of the connection; both null on an HTTP/2 stream (its codec frames the messages). */
     private final UpstreamResponseDecoder decoder;
     private final HttpRequestEncoder encoder;
     private ChannelHandlerContext ctx;
@@ -48,7 +49,12 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         this.encoder = encoder;
     }
 
-    /** The handler of an upstream channel set up by {@link UpstreamInitializer}. */
+    /** The handler of one HTTP/2 upstream stream ({@link Http2UpstreamInitializer}). */
+    static BackendHandler forStream() {
+        return new BackendHandler(null, null);
+    }
+
+    /** The handler of an upstream channel set up by {@link UpstreamInitializer} or a stream's. */
     static BackendHandler of(Channel upstream) {
         return upstream.attr(KEY).get();
     }
@@ -56,7 +62,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     void bind(FrontendHandler f, Exchange ex) {
         this.frontend = f;
         this.exchange = ex;
-        decoder.expectingHead(ex.head);
+        if (decoder != null) {
+            decoder.expectingHead(ex.head);
+        }
     }
 
     void unbind() {

@@ -1,5 +1,6 @@
 package dev.teal.gateway.proxy;
 
+import dev.teal.contract.BackendProtocol;
 import dev.teal.gateway.proxy.ClientTimeouts.Wait;
 import dev.teal.gateway.routing.RouteKind;
 import dev.teal.gateway.routing.ServiceRoute;
@@ -19,8 +20,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -28,8 +31,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -43,11 +48,20 @@ import org.slf4j.LoggerFactory;
  * {@link #upstreamClosed} or {@link #upstreamTimedOut}. Requests on one connection are handled one at a time;
  * pipelined ones wait in order. Auto-read is off: the client is read only when there is somewhere to put the bytes.
  * What the connection waits for, and until when, is {@link ClientTimeouts}.
+ *
+ * <p>One handler also serves one HTTP/2 stream ({@link #forStream}, built by {@link Http2Frontend}): a stream is a
+ * connection that carries exactly one request. The HTTP/2 connection then owns what belongs to a connection (its
+ * count and limit, GOAWAY, the idle timeout), and the stream codec frames the response, so there are no HTTP/1.1
+ * codecs to hint; everything else (routing, limits, retries, backpressure, metrics, access log) is the same code.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
 
+    private static final String GRPC_STATUS = "grpc-status";
+    private static final String GRPC_MESSAGE = "grpc-message";
+
     private final ProxyContext proxy;
+    /** The HTTP/1.1 codecs of a connection; both null on an HTTP/2 stream. */
     private final ProxyRequestDecoder decoder;
     private final ProxyResponseEncoder encoder;
     private ChannelHandlerContext ctx;
@@ -79,6 +93,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.encoder = encoder;
     }
 
+    /** The handler of one HTTP/2 stream (a child channel); its connection is counted by {@link Http2Frontend}. */
+    static FrontendHandler forStream(ProxyContext proxy) {
+        return new FrontendHandler(proxy, null, null);
+    }
+
+    /** A client connection of its own (HTTP/1.1), rather than one stream of an HTTP/2 connection. */
+    private boolean ownsConnection() {
+        return encoder != null;
+    }
+
+    /** Tells the HTTP/1.1 encoder whether the next head answers a HEAD; a stream codec needs no hint. */
+    private void answeringHead(boolean head) {
+        if (encoder != null) {
+            encoder.answeringHead(head);
+        }
+    }
+
     // ---- connection lifecycle -------------------------------------------------------------------------------
 
     @Override
@@ -91,7 +122,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
         ch.config().setAutoRead(false);
-        if (!proxy.clientOpened(ch)) {
+        if (ownsConnection() && !proxy.clientOpened(ch)) {
             proxy.countOverloaded();
             respondAndClose(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections");
             return;
@@ -108,7 +139,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        proxy.clientClosed();
+        if (ownsConnection()) {
+            proxy.clientClosed();
+        }
         timeouts.cancel();
         Exchange ex = exchange;
         if (ex != null && ex.state != Exchange.State.DONE) {
@@ -368,6 +401,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     // ---- upstream connection --------------------------------------------------------------------------------
 
     private void acquire(Exchange ex) {
+        if (ex.service.config().protocol() == BackendProtocol.H2C) {
+            acquireStream(ex);
+            return;
+        }
         Channel idle = pool.pollIdle(ex.endpoint);
         if (idle != null) {
             attach(ex, idle);
@@ -397,6 +434,55 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         attach(ex, f.channel());
+    }
+
+    /**
+     * h2c upstream: a stream on an HTTP/2 connection of this loop to the endpoint (opened if none has room). The
+     * request then goes as with HTTP/1.1; the stream is used once ({@code pool.release} closes it).
+     */
+    private void acquireStream(Exchange ex) {
+        ChannelFuture conn = pool.streamConnection(ex.endpoint);
+        if (conn == null) {
+            retryOrFail(ex, HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream connection limit reached");
+            return;
+        }
+        if (conn.isDone()) {
+            streamConnected(ex, conn);
+        } else {
+            conn.addListener((ChannelFutureListener) cf -> streamConnected(ex, cf));
+        }
+    }
+
+    private void streamConnected(Exchange ex, ChannelFuture f) {
+        if (exchange != ex || ex.state == Exchange.State.DONE) {
+            return; // the connection stays for other streams
+        }
+        if (!f.isSuccess() || !f.channel().isActive()) {
+            ex.endpoint.recordFailure(UpstreamErrorKind.CONNECT);
+            LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
+                    .addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("error", String.valueOf(f.cause()))
+                    .log("upstream connect failed");
+            retryOrFail(ex, HttpResponseStatus.BAD_GATEWAY, "upstream connect failed");
+            return;
+        }
+        pool.openStream(f.channel(), Http2UpstreamInitializer.stream()).addListener(o -> {
+            @SuppressWarnings("unchecked")
+            Future<Http2StreamChannel> sf = (Future<Http2StreamChannel>) o;
+            if (!sf.isSuccess()) {
+                if (exchange == ex && ex.state != Exchange.State.DONE) {
+                    ex.endpoint.recordFailure(UpstreamErrorKind.RESET);
+                    retryOrFail(ex, HttpResponseStatus.BAD_GATEWAY, "upstream stream failed");
+                }
+                return;
+            }
+            Http2StreamChannel stream = sf.getNow();
+            if (exchange != ex || ex.state == Exchange.State.DONE) {
+                stream.close();
+                return;
+            }
+            ex.request.headers().set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS); // gRPC servers ask for it
+            attach(ex, stream);
+        });
     }
 
     /** Another endpoint of the same color, if nothing of the request has been sent yet; else an error answer. */
@@ -435,7 +521,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             backend.awaitResponse(proxy.settings().responseNanos());
         } else {
             if (ex.expectContinue) {
-                encoder.answeringHead(false);
+                answeringHead(false);
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                         Unpooled.EMPTY_BUFFER));
             }
@@ -477,7 +563,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Writes a response head the backend held back; the encoder must know whether it answers a HEAD. */
     void writeHead(Exchange ex, HttpResponse head) {
-        encoder.answeringHead(ex.head);
+        answeringHead(ex.head);
         ctx.write(head);
     }
 
@@ -501,7 +587,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             failExchange(ex, HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection", !ex.requestComplete);
         } else {
             finish(ex, HttpResponseStatus.BAD_GATEWAY.code(), false); // truncated: the client must not take it as whole
-            closeAfterFlush();
+            cutResponse(ex);
         }
     }
 
@@ -522,7 +608,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.status = 101;
         timeouts.stop();
         HeaderRules.prepareResponse(res, true);
-        encoder.answeringHead(false);
+        answeringHead(false);
         ctx.writeAndFlush(res);
         ctx.pipeline().remove(encoder);
         ctx.pipeline().remove(decoder); // bytes it still held come to channelRead as ByteBuf
@@ -559,13 +645,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void failExchange(Exchange ex, HttpResponseStatus status, String text, boolean close) {
         if (ex.state == Exchange.State.STREAMING || ex.state == Exchange.State.TUNNEL) {
             finish(ex, status.code(), false);
-            closeAfterFlush();
+            cutResponse(ex);
             return;
         }
         ex.heldHead = null; // not on the wire yet: the error answer replaces it
         boolean closeClient = close || !ex.keepAlive || proxy.isShuttingDown();
         finish(ex, status.code(), false);
-        encoder.answeringHead(ex.head);
+        answeringHead(ex.head);
         ctx.write(ErrorResponses.of(status, text, closeClient));
         if (closeClient) {
             closeAfterFlush();
@@ -661,7 +747,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         logRefusal(status, text);
-        encoder.answeringHead(headRequest);
+        answeringHead(headRequest);
         ctx.writeAndFlush(ErrorResponses.of(status, text, false));
         discarding = true; // swallow the request's (empty) last content, then go on
         timeouts.stop();
@@ -669,7 +755,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void respondAndClose(HttpResponseStatus status, String text) {
         logRefusal(status, text);
-        encoder.answeringHead(headRequest);
+        answeringHead(headRequest);
         ctx.write(ErrorResponses.of(status, text, true));
         closeAfterFlush();
     }
@@ -691,7 +777,32 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         timeouts.stop();
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        if (ownsConnection()) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.flush(); // a stream's frames are handed to its connection at once; closing resets it if still open
+            ctx.close();
+        }
+    }
+
+    /**
+     * A response already under way cannot end well (the upstream went away, or the drain timeout closed it). On an
+     * HTTP/1.1 connection the connection closes, so the client cannot take it as whole. On an HTTP/2 stream a gRPC
+     * call ends with trailers {@code grpc-status: 14} (UNAVAILABLE), a status gRPC clients may retry; anything else is
+     * reset.
+     */
+    private void cutResponse(Exchange ex) {
+        if (!ownsConnection() && !closing && ex.state != Exchange.State.TUNNEL && isGrpc(ex.request)) {
+            LastHttpContent end = new DefaultLastHttpContent();
+            end.trailingHeaders().set(GRPC_STATUS, "14").set(GRPC_MESSAGE, "upstream stream ended early");
+            ctx.write(end);
+        }
+        closeAfterFlush();
+    }
+
+    private static boolean isGrpc(HttpRequest req) {
+        String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16);
     }
 
     // ---- client timeouts (see ClientTimeouts) ----------------------------------------------------------------

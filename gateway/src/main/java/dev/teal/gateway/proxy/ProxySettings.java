@@ -2,13 +2,25 @@ package dev.teal.gateway.proxy;
 
 import dev.teal.gateway.config.Cidr;
 import dev.teal.gateway.config.GatewayConfig;
+import dev.teal.gateway.config.Http2Config;
 import java.net.InetAddress;
 import java.util.List;
 
-/** The parts of the configuration the handlers read per request, in the units they need. Replaced on reload. */
+/**
+ * The parts of the configuration the handlers read per request, in the units they need. Replaced on reload.
+ * {@code maxHeaderBytes} bounds an HTTP/2 client's decoded header list; {@code shutdownNanos} how long an HTTP/2
+ * connection that got GOAWAY waits for its open streams.
+ */
 public record ProxySettings(long headerNanos, long bodyNanos, long clientIdleNanos, long responseNanos,
                             int maxHeaders, int maxConnections, List<Cidr> trustedProxies, boolean accessLog,
-                            AttemptPolicy attempts) {
+                            AttemptPolicy attempts, int maxHeaderBytes, long shutdownNanos, Http2Config http2) {
+
+    /** Settings with the default HTTP/2 settings. */
+    public ProxySettings(long headerNanos, long bodyNanos, long clientIdleNanos, long responseNanos, int maxHeaders,
+                         int maxConnections, List<Cidr> trustedProxies, boolean accessLog, AttemptPolicy attempts) {
+        this(headerNanos, bodyNanos, clientIdleNanos, responseNanos, maxHeaders, maxConnections, trustedProxies,
+                accessLog, attempts, 64 * 1024, 30_000_000_000L, Http2Config.DEFAULTS);
+    }
 
     /** Settings with the default attempt policy. */
     public ProxySettings(long headerNanos, long bodyNanos, long clientIdleNanos, long responseNanos, int maxHeaders,
@@ -21,7 +33,8 @@ public record ProxySettings(long headerNanos, long bodyNanos, long clientIdleNan
         return new ProxySettings(c.timeouts().header().toNanos(), c.timeouts().body().toNanos(),
                 c.timeouts().clientIdle().toNanos(), c.timeouts().response().toNanos(),
                 c.limits().maxHeaders(), c.limits().maxConnections(), c.trustedProxies(), c.accessLog(),
-                new AttemptPolicy(c.upstream().maxAttempts()));
+                new AttemptPolicy(c.upstream().maxAttempts()), c.limits().maxHeaderBytes(),
+                c.shutdown().timeout().toNanos(), c.http2());
     }
 
     /** The shortest of the client timeouts: the client timer never sleeps longer (see ClientTimeouts). */

@@ -18,6 +18,14 @@
  *       {@link dev.teal.gateway.proxy.UpstreamInitializer} builds its pipeline.</li>
  *   <li>{@link dev.teal.gateway.proxy.AccessLog}: the one line per answered request.</li>
  * </ol>
+ * HTTP/2, in the same order: {@link dev.teal.gateway.proxy.Http2PrefaceDetector} (with {@code http2.h2c}: h2c or
+ * HTTP/1.1 on the plaintext listener) or ALPN {@code h2} call {@link dev.teal.gateway.proxy.Http2Frontend#install},
+ * which builds the connection's pipeline: Netty's frame codec with the abuse limits,
+ * {@link dev.teal.gateway.proxy.Http2ClientConnection} (count, idle close, GOAWAY), and per stream a child channel with
+ * {@link dev.teal.gateway.proxy.Http2RequestAdapter} and a {@code FrontendHandler} for that one request (so a stream is
+ * routed and limited like an HTTP/1.1 request). Upstream, a service with {@code protocol: h2c} takes a stream on the
+ * loop's HTTP/2 connection to the endpoint ({@link dev.teal.gateway.proxy.Http2UpstreamInitializer},
+ * {@link dev.teal.gateway.proxy.Http2ResponseAdapter}, a {@code BackendHandler} per stream).
  * {@link dev.teal.gateway.proxy.HeaderRules} holds what is forwarded and stripped; {@code FieldLineGuard} and
  * {@code ChunkLineGuard} what the decoders refuse. No handler looks another up by pipeline name: the frontend holds
  * its codecs, and finds an upstream channel's handler with {@code BackendHandler.of(channel)}.

@@ -1,5 +1,6 @@
 package dev.teal.gateway.routing;
 
+import dev.teal.contract.BackendProtocol;
 import dev.teal.contract.HostPort;
 import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.config.ServiceConfig;
@@ -110,7 +111,9 @@ public final class Router {
                 return CompletableFuture.completedFuture(new SwitchOutcome.NoHealthyEndpoint(serviceName, color, reason));
             }
             boolean unreachable = reason != null && sc.healthCheck() == null;
-            CompletableFuture<Void> warm = force || reason != null ? CompletableFuture.completedFuture(null)
+            // h2c services multiplex on few connections, opened on the first request; warm-up opens HTTP/1.1 ones
+            CompletableFuture<Void> warm = force || reason != null || sc.protocol() == BackendProtocol.H2C
+                    ? CompletableFuture.completedFuture(null)
                     : loopPools.warm(from, target.endpoints(), WARM_CAP_PER_LOOP, WARM_BOUND);
             return warm.thenApplyAsync(v -> publishSwitch(serviceName, color, unreachable), scheduler);
         });
@@ -363,7 +366,7 @@ public final class Router {
                 since = serving == was ? existing.since() : Instant.now();
                 if (serving != was) {
                     serving.markUnreachable(false);
-                    if (!servingGone) {
+                    if (!servingGone && sc.protocol() != BackendProtocol.H2C) {
                         loopPools.warm(was, serving.endpoints(), WARM_CAP_PER_LOOP, WARM_BOUND).join();
                     }
                     changes.add(new Change(rt, was, serving, configSource));

@@ -8,11 +8,16 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -21,12 +26,19 @@ import java.util.function.Predicate;
  * Idle upstream connections of one event loop, per endpoint. Every method must run on that loop, so nothing here
  * takes a lock. The most recently used connection is reused first, so surplus connections age out and are closed
  * after the upstream idle timeout.
+ *
+ * <p>For h2c services it keeps the HTTP/2 connections of this loop per endpoint instead: each request is a stream
+ * ({@link #streamConnection}, {@link #openStream}) on the first connection with room for one, and a new connection
+ * opens only when none has room. Such a connection is idle while it has no stream; it closes like an HTTP/1.1 one
+ * (idle timeout, its color no longer serving, its endpoint retired) when its last stream ends.
  */
 public final class LoopConnectionPool {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final Map<Endpoint, ArrayDeque<Channel>> idle = new IdentityHashMap<>();
     private final Map<Endpoint, int[]> open = new IdentityHashMap<>();
+    private final Map<Endpoint, ArrayList<Channel>> multiplexed = new IdentityHashMap<>();
+    private Bootstrap h2Bootstrap;
     private volatile long idleTimeoutNanos;
     private volatile int maxPerEndpoint;
 
@@ -43,14 +55,27 @@ public final class LoopConnectionPool {
         loop.scheduleAtFixedRate(this::evictExpired, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /** As the other constructor, with the pipeline of HTTP/2 (h2c) upstream connections. */
+    public LoopConnectionPool(EventLoop loop, Class<? extends SocketChannel> channelClass, ChannelHandler initializer,
+                              ChannelHandler h2Initializer, Duration connectTimeout, Duration idleTimeout,
+                              int maxPerEndpoint) {
+        this(loop, channelClass, initializer, connectTimeout, idleTimeout, maxPerEndpoint);
+        this.h2Bootstrap = bootstrap.clone().handler(h2Initializer);
+    }
+
     public EventLoop loop() {
         return loop;
     }
 
     /** New settings from a reload; applies to connections opened or released from now on. */
     public void update(Duration connectTimeout, Duration idleTimeout, int maxPerEndpoint) {
-        loop.execute(() -> bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis())));
+        loop.execute(() -> {
+            int millis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+            bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis);
+            if (h2Bootstrap != null) {
+                h2Bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis);
+            }
+        });
         this.idleTimeoutNanos = idleTimeout.toNanos();
         this.maxPerEndpoint = maxPerEndpoint;
     }
@@ -86,7 +111,11 @@ public final class LoopConnectionPool {
      * the outcome from the future.
      */
     public ChannelFuture connect(Endpoint endpoint) {
-        ChannelFuture f = bootstrap.connect(endpoint.socketAddress());
+        return connect(endpoint, bootstrap);
+    }
+
+    private ChannelFuture connect(Endpoint endpoint, Bootstrap b) {
+        ChannelFuture f = b.connect(endpoint.socketAddress());
         Channel ch = f.channel();
         UpstreamConnection conn = new UpstreamConnection(endpoint);
         ch.attr(UpstreamConnection.KEY).set(conn);
@@ -105,8 +134,70 @@ public final class LoopConnectionPool {
             if (q != null) {
                 q.remove(ch);
             }
+            ArrayList<Channel> m = multiplexed.get(endpoint);
+            if (m != null) {
+                m.remove(ch);
+            }
         });
         return f;
+    }
+
+    /**
+     * An HTTP/2 connection to the endpoint on this loop with room for one more stream (it may still be connecting:
+     * the future says when it is), or a new one; null when none has room and the per-endpoint limit allows no more.
+     */
+    public ChannelFuture streamConnection(Endpoint endpoint) {
+        ArrayList<Channel> list = multiplexed.get(endpoint);
+        if (list != null) {
+            for (Channel ch : list) {
+                UpstreamConnection c = UpstreamConnection.of(ch);
+                if (ch.isOpen() && c.takesAnotherStream()) {
+                    return c.connected();
+                }
+            }
+        }
+        if (!mayOpen(endpoint)) {
+            return null;
+        }
+        ChannelFuture f = connect(endpoint, h2Bootstrap);
+        UpstreamConnection c = UpstreamConnection.of(f.channel());
+        c.connected(f);
+        c.markIdle(System.nanoTime()); // idle until its first stream opens
+        multiplexed.computeIfAbsent(endpoint, e -> new ArrayList<>(2)).add(f.channel());
+        return f;
+    }
+
+    /**
+     * Opens a stream on a connected HTTP/2 connection, with {@code streamHandler} as its pipeline; the stream shares
+     * the connection's {@link UpstreamConnection}. When the stream closes and it was the connection's last, the
+     * connection becomes idle, or closes if its color no longer serves or its endpoint is retired.
+     */
+    public Future<Http2StreamChannel> openStream(Channel connection, ChannelHandler streamHandler) {
+        UpstreamConnection c = UpstreamConnection.of(connection);
+        c.streamOpened();
+        Future<Http2StreamChannel> f = new Http2StreamChannelBootstrap(connection).handler(streamHandler)
+                .attr(UpstreamConnection.KEY, c).open();
+        f.addListener(o -> {
+            if (f.isSuccess()) {
+                f.getNow().closeFuture().addListener(x -> streamClosed(connection));
+            } else {
+                streamClosed(connection);
+            }
+        });
+        return f;
+    }
+
+    private void streamClosed(Channel connection) {
+        UpstreamConnection c = UpstreamConnection.of(connection);
+        if (!c.streamClosed()) {
+            return;
+        }
+        Endpoint e = c.endpoint();
+        if (!connection.isActive() || c.isGoneAway() || e.isRetired() || !e.pool().isServing()) {
+            connection.close();
+        } else {
+            c.markIdle(System.nanoTime());
+        }
     }
 
     /**
@@ -115,6 +206,10 @@ public final class LoopConnectionPool {
      * (this is how busy connections of a draining color close).
      */
     public void release(Channel ch, boolean reusable) {
+        if (ch instanceof Http2StreamChannel) {
+            ch.close(); // a stream is used once; a reset if it is still open. The connection learns it on close.
+            return;
+        }
         UpstreamConnection conn = UpstreamConnection.of(ch);
         Endpoint e = conn.endpoint();
         if (!reusable || !ch.isActive() || e.isRetired() || !e.pool().keepsConnections()) {
@@ -198,6 +293,15 @@ public final class LoopConnectionPool {
                 }
             }
         }
+        for (Map.Entry<Endpoint, ArrayList<Channel>> entry : multiplexed.entrySet()) {
+            if (which.test(entry.getKey())) {
+                for (Channel ch : List.copyOf(entry.getValue())) {
+                    if (UpstreamConnection.of(ch).streams() == 0) {
+                        ch.close();
+                    }
+                }
+            }
+        }
     }
 
     private void evictExpired() {
@@ -212,6 +316,14 @@ public final class LoopConnectionPool {
             }
             if (q.isEmpty()) {
                 it.remove();
+            }
+        }
+        for (ArrayList<Channel> list : multiplexed.values()) {
+            for (Channel ch : List.copyOf(list)) {
+                UpstreamConnection c = UpstreamConnection.of(ch);
+                if (c.isIdle() && now - c.idleSinceNanos() >= timeout && c.connected().isDone()) {
+                    ch.close();
+                }
             }
         }
     }

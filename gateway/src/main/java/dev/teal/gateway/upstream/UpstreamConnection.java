@@ -3,7 +3,11 @@ package dev.teal.gateway.upstream;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 
-/** What the pool knows about one upstream channel: its endpoint and whether it sits idle in the pool. */
+/**
+ * What the pool knows about one upstream channel: its endpoint and whether it sits idle in the pool. An HTTP/2
+ * (h2c) connection also counts its open streams: it is idle when it has none, and takes another while it has fewer
+ * than the upstream allows and has not said GOAWAY. A stream channel shares its connection's instance.
+ */
 public final class UpstreamConnection {
     static final AttributeKey<UpstreamConnection> KEY = AttributeKey.valueOf("teal.upstream");
 
@@ -11,6 +15,10 @@ public final class UpstreamConnection {
     private boolean idle;
     private long idleSinceNanos;
     private long requests;
+    private int streams;
+    private int maxStreams = 100;
+    private boolean goneAway;
+    private io.netty.channel.ChannelFuture connected;
 
     UpstreamConnection(Endpoint endpoint) {
         this.endpoint = endpoint;
@@ -49,6 +57,49 @@ public final class UpstreamConnection {
             endpoint.activeConnections().decrementAndGet();
             endpoint.idleConnections().incrementAndGet();
         }
+    }
+
+    /** HTTP/2: the upstream's {@code SETTINGS_MAX_CONCURRENT_STREAMS}. */
+    public void maxStreams(long max) {
+        maxStreams = (int) Math.min(Integer.MAX_VALUE, Math.max(0, max));
+    }
+
+    /** HTTP/2: the upstream said GOAWAY; no new stream goes here. */
+    public void goneAway() {
+        goneAway = true;
+    }
+
+    boolean isGoneAway() {
+        return goneAway;
+    }
+
+    boolean takesAnotherStream() {
+        return !goneAway && streams < maxStreams;
+    }
+
+    int streams() {
+        return streams;
+    }
+
+    void streamOpened() {
+        if (streams++ == 0) {
+            markActive();
+        } else {
+            requests++;
+        }
+    }
+
+    /** True when this was the last open stream. */
+    boolean streamClosed() {
+        return --streams == 0;
+    }
+
+    io.netty.channel.ChannelFuture connected() {
+        return connected;
+    }
+
+    void connected(io.netty.channel.ChannelFuture f) {
+        connected = f;
     }
 
     long idleSinceNanos() {

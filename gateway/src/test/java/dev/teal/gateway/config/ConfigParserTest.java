@@ -3,6 +3,7 @@ package dev.teal.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.teal.contract.BackendProtocol;
 import dev.teal.contract.ConfigException;
 import dev.teal.contract.HealthCheck;
 import dev.teal.contract.HostPort;
@@ -162,6 +163,26 @@ class ConfigParserTest {
                 "from: 'internal.example.com' is not a CIDR");
         assertError("services: {shop: {active: b, sticky: 1, colors: {b: []}}}",
                 "services.shop.sticky: expected true or false");
+    }
+
+    @Test
+    void http2SectionAndBackendProtocolParseWithTheirDefaults() {
+        GatewayConfig plain = ConfigParser.parse("services: {shop: {active: b, colors: {b: []}}}");
+        assertThat(plain.http2()).isEqualTo(Http2Config.DEFAULTS);
+        assertThat(plain.http2().h2c()).isFalse();
+        assertThat(plain.http2().maxConcurrentStreams()).isEqualTo(100);
+        assertThat(plain.services().get("shop").protocol()).isEqualTo(BackendProtocol.HTTP);
+        GatewayConfig c = ConfigParser.parse("""
+                http2: {h2c: true, maxConcurrentStreams: 50, maxResetsPerSecond: 20, maxQueuedControlFrames: 500}
+                services: {rpc: {active: b, protocol: h2c, colors: {b: []}}}
+                """);
+        assertThat(c.http2()).isEqualTo(new Http2Config(true, 50, 20, 500));
+        assertThat(c.services().get("rpc").protocol()).isEqualTo(BackendProtocol.H2C);
+        assertError("http2: {maxConcurrentStreams: 0}\nservices: {}",
+                "http2.maxConcurrentStreams: expected a whole number within 1..10000");
+        assertError("http2: {h2: true}\nservices: {}", "http2.h2: unknown key");
+        assertError("services: {rpc: {active: b, protocol: grpc, colors: {b: []}}}",
+                "services.rpc.protocol: 'grpc' is not a backend protocol (http or h2c)");
     }
 
     private static void assertError(String yaml, String expected) {

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Cluster mode has what a standalone service has: {@code teal.dev/health-path} (and its interval and thresholds),
- * {@code teal.dev/max-body-size} and {@code teal.dev/max-inflight} on the front Service, applied by a real gateway in
- * cluster mode against the mock API server, proven with real backends and real requests on 127.0.0.1.
+ * {@code teal.dev/max-body-size}, {@code teal.dev/max-inflight} and {@code teal.dev/backend-protocol} on the front
+ * Service, applied by a real gateway in cluster mode against the mock API server, proven with real backends and real
+ * requests on 127.0.0.1.
  */
 class ClusterServiceSettingsTest {
     static final Duration WAIT = Duration.ofSeconds(15);
@@ -94,6 +95,23 @@ class ClusterServiceSettingsTest {
         CompletableFuture<HttpResponse<String>> slow = slowRequest(gw, blue, 3000);
         assertThat(get(gw).status()).as("the last valid max-inflight still holds").isEqualTo(503);
         assertThat(slow.get().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void backendProtocolAnnotationSpeaksH2cToThePodsAndABadValueKeepsIt() throws Exception {
+        DemoBackend blue = backend("blue"); // speaks HTTP/1.1 only: an h2c connection to it fails, so 502
+        shop(Map.of("teal.dev/backend-protocol", "h2c"), blue);
+        ClusterGateway gw = start();
+        await().atMost(WAIT).until(() -> get(gw).status() == 502);
+        assertThat(Files.readString(dir.resolve("snap.json"))).contains("\"protocol\" : \"h2c\"");
+
+        String version = annotate("teal.dev/backend-protocol", "h3");
+        await().atMost(WAIT).until(() -> status(gw).contains("\"resourceVersion\":\"" + version + "\""));
+        assertThat(get(gw).status()).as("the last valid backend-protocol still holds").isEqualTo(502);
+
+        annotate("teal.dev/backend-protocol", "http");
+        await().atMost(WAIT).until(() -> get(gw).status() == 200);
+        assertThat(get(gw).text().trim()).isEqualTo("blue");
     }
 
     // ---- helpers
