@@ -1,5 +1,6 @@
 package dev.teal.contract;
 
+import static dev.teal.contract.Annotations.GUARD;
 import static dev.teal.contract.Annotations.HEALTH_HEALTHY_THRESHOLD;
 import static dev.teal.contract.Annotations.HEALTH_INTERVAL;
 import static dev.teal.contract.Annotations.HEALTH_PATH;
@@ -8,6 +9,7 @@ import static dev.teal.contract.Annotations.HEALTH_UNHEALTHY_THRESHOLD;
 import static dev.teal.contract.Annotations.MAX_BODY_SIZE;
 import static dev.teal.contract.Annotations.MAX_INFLIGHT;
 
+import dev.teal.contract.guard.Guard;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,7 +25,9 @@ import java.util.function.Consumer;
  *       tuned by {@value Annotations#HEALTH_INTERVAL} (2s), {@value Annotations#HEALTH_TIMEOUT} (1s), {@value Annotations#HEALTH_UNHEALTHY_THRESHOLD}
  *       (2) and {@value Annotations#HEALTH_HEALTHY_THRESHOLD} (1);</li>
  *   <li>{@value Annotations#MAX_BODY_SIZE}: largest request body ({@code 10MiB}; 0, the default, is unlimited);</li>
- *   <li>{@value Annotations#MAX_INFLIGHT}: requests in flight for the service (0, the default, is unlimited).</li>
+ *   <li>{@value Annotations#MAX_INFLIGHT}: requests in flight for the service (0, the default, is unlimited);</li>
+ *   <li>{@value Annotations#GUARD}: a guard on cutovers ({@link Guard}); the gateways then keep per-color window
+ *       figures and show them in {@code /status}.</li>
  * </ul>
  *
  * The controller validates them with {@link #parse} too (a bad value blocks the cutover with a Warning Event);
@@ -31,10 +35,16 @@ import java.util.function.Consumer;
  * nothing.
  *
  * @param healthCheck the active health check, or null for none
+ * @param guard       the cutover guard, or null for none
  */
-public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck) {
-    /** What a front Service without any of these annotations gets: no health check, no limits. */
-    public static final ServiceAnnotations NONE = new ServiceAnnotations(0, 0, null);
+public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck, Guard guard) {
+    /** What a front Service without any of these annotations gets: no health check, no limits, no guard. */
+    public static final ServiceAnnotations NONE = new ServiceAnnotations(0, 0, null, null);
+
+    /** Without a guard. */
+    public ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck) {
+        this(maxBodySize, maxInflight, healthCheck, null);
+    }
 
     static final int MAX_THRESHOLD = 100;
     static final int MAX_INFLIGHT_LIMIT = 10_000_000;
@@ -64,7 +74,15 @@ public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck 
                         + "' must start with '/' and contain no spaces or control characters");
             }
         }
-        return new ServiceAnnotations(maxBody, maxInflight, check);
+        Guard guard = null;
+        if (annotations.containsKey(GUARD)) {
+            try {
+                guard = Guard.parse(annotations.get(GUARD));
+            } catch (ConfigException e) {
+                throw new ConfigException(GUARD + ": " + e.getMessage());
+            }
+        }
+        return new ServiceAnnotations(maxBody, maxInflight, check, guard);
     }
 
     private static long size(String annotation, String value) {
