@@ -53,6 +53,7 @@ public final class ConfigDiff {
             add(out, p + ".maxBodySize", old.maxBodySize(), s.maxBodySize());
             add(out, p + ".maxInflight", old.maxInflight(), s.maxInflight());
             add(out, p + ".healthCheck", old.healthCheck(), s.healthCheck());
+            add(out, p + ".guard", old.guard(), s.guard());
             add(out, p + ".colors", old.colors(), s.colors());
         }
         for (String name : a.services().keySet()) {

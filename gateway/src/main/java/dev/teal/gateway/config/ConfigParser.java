@@ -6,6 +6,7 @@ import dev.teal.contract.HealthCheck;
 import dev.teal.contract.HostPort;
 import dev.teal.contract.Names;
 import dev.teal.contract.Units;
+import dev.teal.contract.guard.Guard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,7 +31,9 @@ public final class ConfigParser {
             "upstream", "shutdown", "trustedProxies", "services", "routes", "metrics");
     private static final Set<String> ROUTE = Set.of("host", "path", "pathType", "service");
     private static final Set<String> SERVICE = Set.of("hosts", "active", "drainTimeout", "maxBodySize", "maxInflight",
-            "healthCheck", "colors");
+            "healthCheck", "colors", "guard");
+    private static final Set<String> GUARD = Set.of("errors", "p50", "p90", "p95", "p99", "p99.9", "window", "bake",
+            "minRequests");
 
     private ConfigParser() {
     }
@@ -182,7 +185,20 @@ public final class ConfigParser {
                 n.duration("drainTimeout", Defaults.DRAIN_TIMEOUT),
                 n.size("maxBodySize", 0, Long.MAX_VALUE),
                 n.optional("maxInflight").map(x -> x.integer(0, 10_000_000)).orElse(0),
-                hc, colors);
+                hc, colors, n.optional("guard").map(ConfigParser::guard).orElse(null));
+    }
+
+    /** {@code guard: "errors<1%, p99<500ms, ..."} or the same as a mapping ({@code errors: 1%}, {@code p99: 500ms}). */
+    private static Guard guard(Node g) {
+        if (g.json.isObject()) {
+            g.requireObject(GUARD);
+            Map<String, String> terms = new LinkedHashMap<>();
+            for (String k : g.keys()) {
+                terms.put(k, g.required(k).string());
+            }
+            return g.build(() -> Guard.of(terms));
+        }
+        return g.build(() -> Guard.parse(g.string()));
     }
 
     /** A YAML node with its path, for error messages. */

@@ -5,6 +5,7 @@ import dev.teal.contract.HealthCheck;
 import dev.teal.contract.HostPort;
 import dev.teal.contract.Names;
 import dev.teal.contract.ServiceAnnotations;
+import dev.teal.contract.guard.Guard;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +23,17 @@ import java.util.Objects;
  * @param maxInflight  largest number of requests in flight for the service; 0 means unlimited; over it: 503
  * @param healthCheck  active health check, or null for none (endpoints are healthy until passively ejected)
  * @param colors       endpoints per color, in the order written
+ * @param guard        the cutover guard ({@code guard:}), or null for none
  */
 public record ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
-                            int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors) {
+                            int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors,
+                            Guard guard) {
+
+    /** A service without a guard. */
+    public ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
+                         int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors) {
+        this(name, hosts, active, drainTimeout, maxBodySize, maxInflight, healthCheck, colors, null);
+    }
 
     /**
      * The one pool of a service without colors (Kubernetes mode: a plain Service routed to its own endpoints). Not a
@@ -36,7 +45,7 @@ public record ServiceConfig(String name, List<String> hosts, String active, Dura
     public static ServiceConfig of(ServiceAnnotations settings, String key, List<String> hosts, String active,
                                    Duration drainTimeout, Map<String, List<HostPort>> colors) {
         return new ServiceConfig(key, hosts, active, drainTimeout, settings.maxBodySize(), settings.maxInflight(),
-                settings.healthCheck(), colors);
+                settings.healthCheck(), colors, settings.guard());
     }
 
     public ServiceConfig {
@@ -64,7 +73,8 @@ public record ServiceConfig(String name, List<String> hosts, String active, Dura
 
     /** A copy with another serving color (used by Kubernetes mode and the demo). */
     public ServiceConfig withActive(String color) {
-        return new ServiceConfig(name, hosts, color, drainTimeout, maxBodySize, maxInflight, healthCheck, colors);
+        return new ServiceConfig(name, hosts, color, drainTimeout, maxBodySize, maxInflight, healthCheck, colors,
+                guard);
     }
 
     public boolean isDefault() {
