@@ -293,7 +293,7 @@ public final class FrontServiceReconciler {
      */
     private static boolean rolledBackHolds(TealSpec spec, CutoverStatus status) {
         GuardVerdict g = status == null ? null : status.guard();
-        return status.phase() == Phase.RolledBack && g != null && "rolled_back".equals(g.result())
+        return g != null && status.phase() == Phase.RolledBack && "rolled_back".equals(g.result())
                 && g.to().equals(spec.active()) && g.from().equals(spec.serving())
                 && java.util.Objects.equals(g.retry(), spec.retry());
     }
