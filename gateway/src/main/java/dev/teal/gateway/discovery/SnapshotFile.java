@@ -7,6 +7,7 @@ import dev.teal.contract.Defaults;
 import dev.teal.contract.HealthCheck;
 import dev.teal.contract.HostPort;
 import dev.teal.contract.Units;
+import dev.teal.contract.guard.Guard;
 import dev.teal.gateway.config.PathType;
 import dev.teal.gateway.config.RouteRule;
 import dev.teal.gateway.config.Routes;
@@ -57,7 +58,8 @@ public final class SnapshotFile {
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Service(List<String> hosts, String active, String drainTimeout, Long maxBodySize, Integer maxInflight,
-                   Check healthCheck, Map<String, List<String>> colors, ServiceMapBuilder.Origin kubernetes) {
+                   Check healthCheck, Map<String, List<String>> colors, ServiceMapBuilder.Origin kubernetes,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) String guard) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -87,7 +89,7 @@ public final class SnapshotFile {
             services.put(s.name(), new Service(s.hosts(), s.active(), Units.format(s.drainTimeout()), s.maxBodySize(),
                     s.maxInflight(), h == null ? null : new Check(h.path(), Units.format(h.interval()),
                     Units.format(h.timeout()), h.unhealthyThreshold(), h.healthyThreshold()), colors,
-                    snapshot.origins().get(s.name())));
+                    snapshot.origins().get(s.name()), s.guard() == null ? null : s.guard().text()));
         }
         List<Route> routes = snapshot.routes().rules().stream()
                 .map(r -> new Route(r.host(), r.path(), r.pathType().apiName(), r.service())).toList();
@@ -151,7 +153,7 @@ public final class SnapshotFile {
             services.put(e.getKey(), new ServiceConfig(e.getKey(), n.hosts() == null ? List.of() : n.hosts(),
                     n.active(), duration(n.drainTimeout(), Defaults.DRAIN_TIMEOUT),
                     n.maxBodySize() == null ? 0 : n.maxBodySize(), n.maxInflight() == null ? 0 : n.maxInflight(),
-                    check, colors));
+                    check, colors, n.guard() == null ? null : Guard.parse(n.guard())));
             if (n.kubernetes() != null) {
                 origins.put(e.getKey(), n.kubernetes());
             }
