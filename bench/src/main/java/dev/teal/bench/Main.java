@@ -134,7 +134,8 @@ public final class Main {
                     GuardScenario.Options d = GuardScenario.Options.of(o.quick);
                     GuardResult r = GuardScenario.run(ctx, new GuardScenario.Options(
                             o.rate != null ? o.rate : d.rate(), d.connections(), d.errorPercent(), d.guard(),
-                            d.badTrials(), o.switches != null ? o.switches : d.goodCutovers(), d.trialLimit()));
+                            d.badTrials(), o.switches != null ? o.switches : d.goodCutovers(), d.trialLimit(),
+                            d.warmup()));
                     Results.write(out, s, r);
                     yield Tables.guard(r);
                 }

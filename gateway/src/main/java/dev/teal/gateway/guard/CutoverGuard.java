@@ -118,8 +118,13 @@ public final class CutoverGuard implements AutoCloseable {
             return;
         }
         GuardWindow window = route.serving().window();
-        if (!route.serving().color().equals(b.to) || window == null) {
-            bakes.remove(name, b); // switched elsewhere (that switch recorded it) or the guard was removed
+        if (!route.serving().color().equals(b.to)) {
+            bakes.remove(name, b); // switched elsewhere: that switch recorded it
+            return;
+        }
+        if (window == null) {
+            bakes.remove(name, b); // a reload removed the guard: nothing to judge, nothing to show
+            b.service.guardStatus(null);
             return;
         }
         WindowFigures figures = window.figures();
