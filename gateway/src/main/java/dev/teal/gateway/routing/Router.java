@@ -4,7 +4,6 @@ import dev.teal.contract.HostPort;
 import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.config.ServiceConfig;
 import dev.teal.gateway.drain.DrainTracker;
-import dev.teal.gateway.guard.GuardWindow;
 import dev.teal.gateway.metrics.GatewayMetrics;
 import dev.teal.gateway.upstream.ColorPool;
 import dev.teal.gateway.upstream.ColorState;
@@ -187,10 +186,7 @@ public final class Router {
                          List<ServiceRoute> removedServices) {
         for (Change c : changes) {
             c.to().setState(ColorState.SERVING);
-            GuardWindow w = c.to().window();
-            if (w != null) {
-                w.restart(); // judged on what it answers from now on
-            }
+            c.to().restartWindow(); // a guarded color is judged on what it answers from now on
         }
         current = next; // the switch: one volatile write
         CompletableFuture<Void> published = loopPools.barrier();

@@ -156,6 +156,14 @@ public final class ColorPool {
         }
     }
 
+    /** Its guard window (if any) forgets what came before: the color starts serving. */
+    public void restartWindow() {
+        GuardWindow w = window;
+        if (w != null) {
+            w.restart();
+        }
+    }
+
     /** The guard window of this color, or null when its service has no guard. */
     public GuardWindow window() {
         return window;
