@@ -11,10 +11,14 @@ import dev.teal.controller.testing.Load;
 import dev.teal.gateway.demo.DemoBackend;
 import dev.teal.gateway.discovery.ClusterGateway;
 import dev.teal.gateway.testing.ClusterObjects;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +118,32 @@ class ClusterGuardTest {
         assertThat(cluster.status().guard().result()).isEqualTo("passed");
         assertThat(cluster.status().message()).startsWith("serving green; guard passed (requests=");
         await().atMost(WAIT).until(() -> replicas("shop-blue") == 0);
+        load.stop();
+    }
+
+    @Test
+    void aBreachWhileTheOldColorStillDrainsRollsBackWithoutWaitingForTheDrain() throws Exception {
+        activeOnBlue("errors<1%, window=5s, bake=60s, min-requests=100", Map.of("teal.dev/drain-timeout", "60s"));
+        green1.setFaults(5, 0);
+        green2.setFaults(5, 0);
+        Load load = cluster.track(new Load(List.of(gw1, gw2), 200_000, Duration.ofSeconds(90)));
+        await().atMost(WAIT).until(() -> load.answered("blue") > 100);
+        CompletableFuture<HttpResponse<String>> held = cluster.http().sendAsync(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gw1.gateway().proxyPort() + "/hold"))
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(WAIT).until(() -> blue1.heldRequests() == 1); // gw1 drains blue until it is released
+
+        cluster.annotate("teal.dev/active", "green");
+        await().atMost(WAIT).until(() -> cluster.phase() == Phase.RolledBack);
+
+        assertThat(held).as("the drain of blue was still in progress: the guard did not wait for it").isNotDone();
+        assertThat(cluster.status().guard().breach()).startsWith("errors ");
+        assertThat(cluster.front().getMetadata().getAnnotations()).containsEntry("teal.dev/serving", "blue");
+        assertThat(cluster.events("CutoverComplete")).as("the cutover to green was never confirmed")
+                .noneMatch(e -> e.getMessage().contains("to green"));
+        blue1.releaseHeld();
+        assertThat(held.get().body().trim()).isEqualTo("blue");
+        await().atMost(WAIT).until(() -> "blue".equals(cluster.answer(gw1)) && "blue".equals(cluster.answer(gw2)));
         load.stop();
     }
 

@@ -167,6 +167,17 @@ public final class FrontServiceReconciler {
         String key = ClusterNames.serviceKey(front.getMetadata().getNamespace(), front.getMetadata().getName());
         Confirmation confirmation = confirmer.confirm(key, target, drainTimeoutPassed);
         CutoverStatus base = base(status, target);
+        boolean guarded = spec.guard() != null && cutover.from() != null && !cutover.from().equals(target);
+        if (guarded && confirmation.allServing() && !confirmation.complete()) {
+            // every replica serves the target; some still drain the old color: the guard judges already
+            GuardFigures figures = GuardFigures.of(confirmation.answers(), target);
+            Guard.Verdict v = spec.guard().judge(figures.figures());
+            if (v.kind() == Guard.Verdict.Kind.BREACH) {
+                Bake b = new Bake(spec.guard().text(), cutover.from(), target, now.plus(spec.guard().bake()), false,
+                        null);
+                return rollBack(front, spec, base, b, v, figures, now);
+            }
+        }
         if (!confirmation.complete()) {
             Phase phase = confirmation.allServing() ? Phase.Draining : Phase.Switching;
             write(front, status, base.next(phase, target, confirmation.message(), now, cutover), Map.of(), now);
@@ -183,7 +194,6 @@ public final class FrontServiceReconciler {
         }
         LastCutover last = new LastCutover(cutover.from(), target, now, took.toMillis() / 1000.0,
                 confirmation.replicas());
-        boolean guarded = spec.guard() != null && cutover.from() != null && !cutover.from().equals(target);
         String baking = "";
         if (guarded) {
             // the old color keeps running until the bake has passed: the rollback needs it
