@@ -98,6 +98,20 @@ class ClusterGuardTest {
                     .contains("requests=", "2/2 gateway replicas reported");
         });
         assertThat(controller.metrics().scrape()).contains("teal_controller_cutovers_total{result=\"rolled_back\",} 1.0");
+        // the rollback used the calls a cutover uses (the chart's RBAC covers them; the mock checks none): the
+        // annotations and selector of the front Service, the Ingress label, an Event; nothing on Deployments
+        assertThat(cluster.api.calls()).as("the controller's writes")
+                .filteredOn(c -> c.identity().startsWith("controller/") && !c.method().equals("GET"))
+                .extracting(c -> c.method() + " " + c.path())
+                .contains("POST /api/v1/namespaces/" + NS + "/events")
+                .allMatch(c -> c.startsWith("PATCH /api/v1/namespaces/" + NS + "/services/")
+                        || c.startsWith("PUT /api/v1/namespaces/" + NS + "/services/")
+                        || c.startsWith("POST /api/v1/namespaces/" + NS + "/services")
+                        || c.equals("POST /api/v1/namespaces/" + NS + "/events")
+                        || c.startsWith("PATCH /apis/networking.k8s.io/v1/namespaces/" + NS + "/ingresses/")
+                        || c.startsWith("PATCH /apis/coordination.k8s.io/v1/namespaces/")
+                        || c.startsWith("PUT /apis/coordination.k8s.io/v1/namespaces/")
+                        || c.startsWith("POST /apis/coordination.k8s.io/v1/namespaces/"));
         long greenBefore = load.answered("green");
         await().atMost(WAIT).until(() -> "blue".equals(cluster.answer(gw1)) && "blue".equals(cluster.answer(gw2)));
         assertThat(replicas("shop-blue")).as("the old color is never scaled down before the bake passed")
