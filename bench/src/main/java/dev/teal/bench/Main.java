@@ -13,6 +13,8 @@ import dev.teal.bench.scenario.CutoverResult;
 import dev.teal.bench.scenario.CutoverScenario;
 import dev.teal.bench.scenario.DrainResult;
 import dev.teal.bench.scenario.DrainScenario;
+import dev.teal.bench.scenario.GuardResult;
+import dev.teal.bench.scenario.GuardScenario;
 import dev.teal.bench.scenario.RunContext;
 import dev.teal.bench.scenario.ScaleResult;
 import dev.teal.bench.scenario.ScaleScenario;
@@ -36,7 +38,7 @@ public final class Main {
                    java -jar bench/target/teal-bench.jar report DIR      (regenerate DIR/report.html from DIR/*.json)
                    java -jar bench/target/teal-bench.jar corpus [--out FILE.md]
                                                          (hardening corpus against Teal, nginx and HAProxy)
-            scenarios: compare, cutover, drain, connections, all (these four), scale
+            scenarios: compare, cutover, drain, connections, all (these four), scale, guard
             options:
               --quick               a few seconds per scenario (what CI runs)
               --out DIR             output directory (default bench/results/<timestamp>)
@@ -44,8 +46,9 @@ public final class Main {
                                     direct and ceiling, which have no colors)
               --gateway-jar PATH    default gateway/target/teal-gateway.jar
               --no-pin              do not pin with taskset
-              --rate N              cutover: requests/s (default full: half of teal's measured maximum)
-              --switches N          cutover: number of switches
+              --rate N              cutover: requests/s (default full: half of teal's measured maximum);
+                                    guard: requests/s (default 1000)
+              --switches N          cutover: number of switches; guard: healthy cutovers (default 20)
               --connections N       connections: idle connections
               --sizes N,N,...       scale: numbers of services (default 100,1000)
               --changes N           scale: EndpointSlice changes timed per size (default 20)
@@ -126,6 +129,15 @@ public final class Main {
                             d.routedTimeout(), o.heap, o.churn != null ? o.churn : d.churnSeconds()));
                     Results.write(out, s, r);
                     yield Tables.scale(r);
+                }
+                case "guard" -> {
+                    GuardScenario.Options d = GuardScenario.Options.of(o.quick);
+                    GuardResult r = GuardScenario.run(ctx, new GuardScenario.Options(
+                            o.rate != null ? o.rate : d.rate(), d.connections(), d.errorPercent(), d.guard(),
+                            d.badTrials(), o.switches != null ? o.switches : d.goodCutovers(), d.trialLimit(),
+                            d.warmup()));
+                    Results.write(out, s, r);
+                    yield Tables.guard(r);
                 }
                 case "drain" -> {
                     DrainResult r = DrainScenario.run(ctx, DrainScenario.Options.of(o.quick));

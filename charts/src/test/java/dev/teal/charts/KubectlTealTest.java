@@ -107,6 +107,33 @@ class KubectlTealTest {
                 "waiting for drain");
     }
 
+    @Test
+    void statusNamesThePhaseOnItsOwnLine() throws Exception {
+        Files.writeString(answer, "green\nblue\n{\"phase\":\"RolledBack\",\"serving\":\"blue\",\"message\":\"rolled back\"}\n");
+        Run run = run("status", "shop");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).contains("phase:    RolledBack");
+    }
+
+    @Test
+    void retryAfterAGuardsRollbackSetsANewRetryValue() throws Exception {
+        Run run = run("retry", "shop", "-n", "prod");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.kubectlCalls()).singleElement().satisfies(call -> {
+            assertThat(call.subList(0, 5)).containsExactly("annotate", "--namespace", "prod", "service", "shop");
+            assertThat(call.get(5)).matches("teal\\.dev/retry=\\d{8}T\\d{6}-\\d+");
+            assertThat(call.get(6)).isEqualTo("--overwrite");
+        });
+    }
+
+    @Test
+    void rollbackAfterAGuardsRollbackAcceptsItBySettingActiveToTheServingColor() throws Exception {
+        annotations("green", "blue", "{\"phase\":\"RolledBack\",\"serving\":\"blue\",\"message\":\"m\"}");
+        Run run = run("rollback", "shop", "-n", "prod");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.kubectlCalls()).last().isEqualTo(annotate("blue"));
+    }
+
     /** teal.dev/status exactly as the controller writes it. */
     private static String status(Phase phase, String serving, CutoverStatus.Cutover inProgress,
                                  CutoverStatus.LastCutover last) {

@@ -45,6 +45,18 @@ public final class Annotations {
     /** How the gateway speaks to the endpoints: {@code http} (HTTP/1.1, the default) or {@code h2c} (gRPC). */
     public static final String BACKEND_PROTOCOL = PREFIX + "backend-protocol";
 
+    /**
+     * A guard on cutovers ({@code errors<1%, p99<500ms, window=30s, bake=2m, min-requests=200}; see
+     * {@code dev.teal.contract.guard.Guard}): after a switch the controller judges the new color on every gateway
+     * replica's figures and switches back on a breach.
+     */
+    public static final String GUARD = PREFIX + "guard";
+    /**
+     * Retries a cutover the guard rolled back: any value different from the one the rollback recorded (e.g. a
+     * timestamp) starts the cutover to {@code teal.dev/active} again.
+     */
+    public static final String RETRY = PREFIX + "retry";
+
     /** Label set on the front Service and its Ingresses once a color is confirmed. */
     public static final String ACTIVE_COLOR_LABEL = PREFIX + "active-color";
 

@@ -1,6 +1,7 @@
 package dev.teal.contract;
 
 import static dev.teal.contract.Annotations.BACKEND_PROTOCOL;
+import static dev.teal.contract.Annotations.GUARD;
 import static dev.teal.contract.Annotations.HEALTH_HEALTHY_THRESHOLD;
 import static dev.teal.contract.Annotations.HEALTH_INTERVAL;
 import static dev.teal.contract.Annotations.HEALTH_PATH;
@@ -14,6 +15,7 @@ import static dev.teal.contract.Annotations.PREVIEW_FROM;
 import static dev.teal.contract.Annotations.PREVIEW_HEADER;
 import static dev.teal.contract.Annotations.STICKY;
 
+import dev.teal.contract.guard.Guard;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,6 +39,8 @@ import java.util.function.Consumer;
  *       (see {@link Preview}); the three are refused without preview on (a setting that does nothing is a
  *       mistake);</li>
  *   <li>{@value Annotations#STICKY} ({@code "true"}/{@code "false"}, default false): the version-sticky window.</li>
+ *   <li>{@value Annotations#GUARD}: a guard on cutovers ({@link Guard}); the gateways then keep per-color window
+ *       figures and show them in {@code /status}.</li>
  * </ul>
  *
  * The controller validates them with {@link #parse} too (a bad value blocks the cutover with a Warning Event);
@@ -47,11 +51,23 @@ import java.util.function.Consumer;
  * @param protocol    how the gateway speaks to the endpoints
  * @param preview     preview of non-serving colors, or null for off
  * @param sticky      the version-sticky window is on
+ * @param guard       the cutover guard, or null for none
  */
 public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck,
-                                 BackendProtocol protocol, Preview preview, boolean sticky) {
+                                 BackendProtocol protocol, Preview preview, boolean sticky, Guard guard) {
     /** What a front Service without any of these annotations gets: no health check, no limits, HTTP/1.1. */
     public static final ServiceAnnotations NONE = new ServiceAnnotations(0, 0, null);
+
+    /** Without preview, sticky and guard, with a protocol. */
+    public ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck, BackendProtocol protocol,
+                              Preview preview, boolean sticky) {
+        this(maxBodySize, maxInflight, healthCheck, protocol, preview, sticky, null);
+    }
+
+    /** HTTP/1.1 to the endpoints, no preview, no sticky window, with a guard. */
+    public ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck healthCheck, Guard guard) {
+        this(maxBodySize, maxInflight, healthCheck, BackendProtocol.HTTP, null, false, guard);
+    }
 
     public ServiceAnnotations {
         Objects.requireNonNull(protocol, "protocol");
@@ -109,8 +125,16 @@ public record ServiceAnnotations(long maxBodySize, int maxInflight, HealthCheck 
                 throw new ConfigException(BACKEND_PROTOCOL + ": " + e.getMessage());
             }
         }
+        Guard guard = null;
+        if (annotations.containsKey(GUARD)) {
+            try {
+                guard = Guard.parse(annotations.get(GUARD));
+            } catch (ConfigException e) {
+                throw new ConfigException(GUARD + ": " + e.getMessage());
+            }
+        }
         return new ServiceAnnotations(maxBody, maxInflight, check, protocol, preview(annotations),
-                bool(STICKY, annotations.get(STICKY)));
+                bool(STICKY, annotations.get(STICKY)), guard);
     }
 
     private static Preview preview(Map<String, String> annotations) {

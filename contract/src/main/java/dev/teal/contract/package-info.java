@@ -7,6 +7,6 @@
  * {@link dev.teal.contract.Units}, {@link dev.teal.contract.Names} and {@link dev.teal.contract.HostPort} parse
  * durations, sizes, names and addresses the same way for the file, the annotations and the command lines.
  * {@link dev.teal.contract.status.StatusDocument} is the admin {@code GET /status} answer: the gateway writes it,
- * the controller reads it back.
+ * the controller reads it back. {@link dev.teal.contract.guard.Guard} is the one parser and judge of a cutover guard.
  */
 package dev.teal.contract;

@@ -15,6 +15,7 @@ import dev.teal.gateway.proxy.Http2UpstreamInitializer;
 import dev.teal.gateway.proxy.ProxyInitializer;
 import dev.teal.gateway.proxy.ProxySettings;
 import dev.teal.gateway.proxy.UpstreamInitializer;
+import dev.teal.gateway.guard.CutoverGuard;
 import dev.teal.gateway.routing.Router;
 import dev.teal.gateway.routing.SwitchOutcome;
 import dev.teal.gateway.upstream.HealthChecker;
@@ -54,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private final HealthChecker health;
     private final LoopPools loopPools;
     private final Router router;
+    private final CutoverGuard guard;
     private final ProxyContext proxy;
     private volatile GatewayConfig config;
     private volatile Channel listener;
@@ -87,6 +89,7 @@ public final class Gateway implements AutoCloseable {
         this.health = new HealthChecker(workers, transport.socketChannel());
         this.router = new Router(metrics, control, loopPools, health);
         this.proxy = new ProxyContext(router, loopPools, metrics, ProxySettings.of(config));
+        this.guard = new CutoverGuard(router, metrics, control);
         metrics.bindEventLoops(workers);
     }
 
@@ -117,6 +120,8 @@ public final class Gateway implements AutoCloseable {
         g.configSource = Objects.requireNonNull(source);
         if (mode.equals("kubernetes")) {
             g.refuseAdminSwitch(); // before the first apply, so services from the snapshot file say source kubernetes
+        } else {
+            g.guard.start(); // standalone: each gateway judges its own cutovers (in a cluster, the controller does)
         }
         try {
             g.router.apply(null, config);
@@ -309,6 +314,7 @@ public final class Gateway implements AutoCloseable {
         }
         proxy.clients().close().awaitUninterruptibly();
         health.close();
+        guard.close();
         control.shutdownNow();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         metrics.close();

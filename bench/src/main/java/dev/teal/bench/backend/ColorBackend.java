@@ -44,8 +44,42 @@ public final class ColorBackend implements AutoCloseable {
         this.listeners = listeners;
     }
 
+    /**
+     * How a color misbehaves: {@code errorPercent} of every hundred plain requests answer 500 (spread evenly),
+     * every answer waits {@code delayMs} (a bad release, for the {@code guard} scenario).
+     */
+    public record Fault(int errorPercent, long delayMs) {
+        public static final Fault NONE = new Fault(0, 0);
+
+        /** {@code errors=5,delay=200}: either part may be left out. */
+        public static Fault parse(String text) {
+            int errors = 0;
+            long delay = 0;
+            for (String part : text.split(",")) {
+                String[] kv = part.split("=", 2);
+                switch (kv[0]) {
+                    case "errors" -> errors = Integer.parseInt(kv[1]);
+                    case "delay" -> delay = Long.parseLong(kv[1]);
+                    default -> throw new IllegalArgumentException("unknown fault " + part);
+                }
+            }
+            return new Fault(errors, delay);
+        }
+
+        @Override
+        public String toString() {
+            return "errors=" + errorPercent + ",delay=" + delayMs;
+        }
+    }
+
     /** Binds each color to its loopback port (0 = any) and returns once all are listening. */
     public static ColorBackend start(Map<String, Integer> portsByColor) throws InterruptedException {
+        return start(portsByColor, Map.of());
+    }
+
+    /** As {@link #start(Map)}, with the faults of some colors. */
+    public static ColorBackend start(Map<String, Integer> portsByColor, Map<String, Fault> faults)
+            throws InterruptedException {
         EventLoopGroup group = Transport.group(1, "color-backend");
         try {
             List<Channel> channels = new java.util.ArrayList<>();
@@ -59,7 +93,8 @@ public final class ColorBackend implements AutoCloseable {
                             @Override
                             protected void initChannel(SocketChannel ch) {
                                 ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                                        new WebSocketServerProtocolHandler("/ws"), new Handler(color));
+                                        new WebSocketServerProtocolHandler("/ws"),
+                                        new Handler(color, faults.getOrDefault(color, Fault.NONE)));
                             }
                         })
                         .bind(new InetSocketAddress("127.0.0.1", e.getValue()))
@@ -85,9 +120,12 @@ public final class ColorBackend implements AutoCloseable {
     private static final class Handler extends SimpleChannelInboundHandler<Object> {
         private final String color;
         private final byte[] body;
+        private final Fault fault;
+        private long plain;
 
-        Handler(String color) {
+        Handler(String color, Fault fault) {
             this.color = color;
+            this.fault = fault;
             this.body = (color + "\n").getBytes(StandardCharsets.US_ASCII);
         }
 
@@ -101,6 +139,17 @@ public final class ColorBackend implements AutoCloseable {
                 if (uri.path().equals("/slow")) {
                     long ms = Math.min(MAX_DELAY_MS, Long.parseLong(uri.parameters().getOrDefault("ms", List.of("1000")).get(0)));
                     ctx.executor().schedule(() -> respond(ctx, keepAlive), ms, TimeUnit.MILLISECONDS);
+                } else if (fault.errorPercent() > 0 || fault.delayMs() > 0) {
+                    long n = plain++;
+                    // n*errors/100 steps up exactly errorPercent times per hundred requests
+                    boolean fail = (n + 1) * fault.errorPercent() / 100 != n * fault.errorPercent() / 100;
+                    HttpResponseStatus status = fail ? HttpResponseStatus.INTERNAL_SERVER_ERROR : HttpResponseStatus.OK;
+                    if (fault.delayMs() > 0) {
+                        ctx.executor().schedule(() -> respond(ctx, keepAlive, status), fault.delayMs(),
+                                TimeUnit.MILLISECONDS);
+                    } else {
+                        respond(ctx, keepAlive, status);
+                    }
                 } else {
                     respond(ctx, keepAlive);
                 }
@@ -108,8 +157,12 @@ public final class ColorBackend implements AutoCloseable {
         }
 
         private void respond(ChannelHandlerContext ctx, boolean keepAlive) {
+            respond(ctx, keepAlive, HttpResponseStatus.OK);
+        }
+
+        private void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status) {
             ByteBuf content = Unpooled.wrappedBuffer(body);
-            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, content);
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
             res.headers().set(COLOR_HEADER, color)
                     .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);

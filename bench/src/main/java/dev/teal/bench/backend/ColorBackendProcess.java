@@ -22,13 +22,20 @@ public final class ColorBackendProcess implements AutoCloseable {
     }
 
     public static ColorBackendProcess start(List<String> colors, int cpu, Path workDir) throws IOException, InterruptedException {
+        return start(colors, Map.of(), cpu, workDir);
+    }
+
+    /** As {@link #start(List, int, Path)}, some colors misbehaving as {@code faults} says. */
+    public static ColorBackendProcess start(List<String> colors, Map<String, ColorBackend.Fault> faults, int cpu,
+                                            Path workDir) throws IOException, InterruptedException {
         Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), ColorBackendMain.class.getName()));
         for (String color : colors) {
             int port = Ports.free();
             addresses.put(color, new InetSocketAddress("127.0.0.1", port));
-            cmd.add(color + "=" + port);
+            ColorBackend.Fault fault = faults.get(color);
+            cmd.add(color + "=" + port + (fault == null ? "" : ":" + fault));
         }
         ManagedProcess p = ManagedProcess.start("color-backend", cmd, cpu, workDir);
         try {

@@ -62,6 +62,12 @@ public final class HtmlReport {
                     + "Services, Ingresses and EndpointSlices. A slice change is a PUT, timed to the first request the "
                     + "new endpoint answers.</p>\n").append(table(Tables.scale(scale)));
         }
+        dev.teal.bench.scenario.GuardResult guard = Results.read(dir, "guard", dev.teal.bench.scenario.GuardResult.class);
+        if (guard != null) {
+            info = info == null ? guard.info() : info;
+            String[] parts = Tables.guard(guard).split("\n\n", 2);
+            body.append("<h2>guard</h2>\n<p>").append(escape(parts[0])).append("</p>\n").append(table(parts[1]));
+        }
         StringBuilder html = new StringBuilder("""
                 <!doctype html>
                 <html><head><meta charset="utf-8"><title>Teal bench report</title>

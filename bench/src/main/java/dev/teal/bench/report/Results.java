@@ -4,6 +4,7 @@ import dev.teal.bench.scenario.CompareResult;
 import dev.teal.bench.scenario.ConnectionsResult;
 import dev.teal.bench.scenario.CutoverResult;
 import dev.teal.bench.scenario.DrainResult;
+import dev.teal.bench.scenario.GuardResult;
 import dev.teal.bench.scenario.ScaleResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ public final class Results {
             "cutover", CutoverResult.class,
             "drain", DrainResult.class,
             "connections", ConnectionsResult.class,
-            "scale", ScaleResult.class);
+            "scale", ScaleResult.class,
+            "guard", GuardResult.class);
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -40,6 +40,27 @@ public final class Tables {
         return b.toString();
     }
 
+    public static String guard(dev.teal.bench.scenario.GuardResult r) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%d req/s open loop, %d connections; guard `%s`; bad color: %s%n%n",
+                r.rate(), r.connections(), r.guard(), r.fault()));
+        b.append("| cutover to the failing color | rolled back | switch to rollback (gateway) | failed requests "
+                + "| answered by the failing color | breach |\n");
+        b.append("|---|---|---:|---:|---:|---|\n");
+        for (var t : r.bad()) {
+            b.append(String.format(Locale.ROOT, "| %d | %s | %.0f ms | %d | %d | %s |%n", t.index(),
+                    t.rolledBack() ? "yes" : "NO", t.rollbackMs(), t.failed(), t.onBadColor(),
+                    t.breach() == null ? "–" : t.breach()));
+        }
+        b.append(String.format(Locale.ROOT, "%nswitch to rollback: median %.0f ms, max %.0f ms; failed requests per bad "
+                        + "cutover: median %.0f, max %d%n", r.rollbackMedianMs(), r.rollbackMaxMs(), r.failedMedian(),
+                r.failedMax()));
+        b.append(String.format(Locale.ROOT, "healthy cutovers: %d, passed %d, rolled back (false positives) %d, "
+                        + "not judged %d, failed requests %d; %,d requests in all%n", r.goodCutovers(), r.goodPassed(),
+                r.goodRolledBack(), r.goodNotJudged(), r.goodFailed(), r.requests()));
+        return b.toString();
+    }
+
     public static String drain(DrainResult r) {
         var l = r.longRequests();
         var n = r.newRequests();

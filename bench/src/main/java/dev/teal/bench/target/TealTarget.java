@@ -37,16 +37,31 @@ public final class TealTarget implements Target {
     }
 
     /** Gateway settings a scenario may change. */
-    public record Options(Duration drainTimeout, Duration clientIdle, List<String> extraJvmFlags) {
-        public static final Options DEFAULT = new Options(Duration.ofSeconds(30), Duration.ofSeconds(300), List.of());
+    public record Options(Duration drainTimeout, Duration clientIdle, List<String> extraJvmFlags, String guard) {
+        public static final Options DEFAULT = new Options(Duration.ofSeconds(30), Duration.ofSeconds(300), List.of(),
+                null);
 
         public Options withDrainTimeout(Duration d) {
-            return new Options(d, clientIdle, extraJvmFlags);
+            return new Options(d, clientIdle, extraJvmFlags, guard);
         }
 
         public Options withExtraJvmFlags(List<String> flags) {
-            return new Options(drainTimeout, clientIdle, flags);
+            return new Options(drainTimeout, clientIdle, flags, guard);
         }
+
+        /** The service's {@code guard:} (the guard syntax; no quotes or newlines), or null for none. */
+        public Options withGuard(String g) {
+            if (g != null && !g.matches("[A-Za-z0-9 .,<=%-]+")) {
+                throw new IllegalArgumentException("not a guard: " + g);
+            }
+            return new Options(drainTimeout, clientIdle, extraJvmFlags, g);
+        }
+    }
+
+    /** A gateway with these options (the {@code guard} scenario's: a guard on the service). */
+    public static TealTarget start(Path dir, Upstreams upstreams, Path gatewayJar, int cpu, Options options)
+            throws IOException, InterruptedException {
+        return start(dir, upstreams, options, gatewayJar, cpu, "");
     }
 
     static TealTarget start(Path dir, Upstreams upstreams, Options options, Path gatewayJar, int cpu)
@@ -105,10 +120,11 @@ public final class TealTarget implements Target {
                   %s:
                     active: %s
                     drainTimeout: %dms
-                    colors:
+                %s    colors:
                 %s
                 """.formatted(address.getHostString(), address.getPort(), admin.getHostString(), admin.getPort(),
-                options.clientIdle().toSeconds(), SERVICE, upstreams.active(), options.drainTimeout().toMillis(), colors)
+                options.clientIdle().toSeconds(), SERVICE, upstreams.active(), options.drainTimeout().toMillis(),
+                options.guard() == null ? "" : "    guard: \"" + options.guard() + "\"\n", colors)
                 + routes;
         Path config = dir.resolve("teal.yaml");
         Files.writeString(config, yaml);

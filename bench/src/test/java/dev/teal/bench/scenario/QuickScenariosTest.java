@@ -55,6 +55,23 @@ class QuickScenariosTest {
     }
 
     @Test
+    void guardRollsBackEveryCutoverToTheFailingColorAndNoHealthyOne() throws Exception {
+        GuardScenario.Options opt = GuardScenario.Options.of(true);
+        GuardResult r = roundTrip("guard", GuardScenario.run(context(List.of("teal")), opt), GuardResult.class);
+
+        assertThat(r.bad()).hasSize(opt.badTrials()).allSatisfy(t -> {
+            assertThat(t.rolledBack()).as("trial %d", t.index()).isTrue();
+            assertThat(t.rollbackMs()).isPositive();
+            assertThat(t.onBadColor()).isPositive();
+            assertThat(t.breach()).isNotBlank();
+        });
+        assertThat(r.goodCutovers()).isEqualTo(opt.goodCutovers());
+        assertThat(r.goodRolledBack()).as("false positives").isZero();
+        assertThat(r.goodPassed() + r.goodNotJudged()).isEqualTo(r.goodCutovers());
+        assertThat(r.requests()).isPositive();
+    }
+
+    @Test
     void compareMeasuresEveryTargetInEveryRound() throws Exception {
         CompareResult r = roundTrip("compare",
                 CompareScenario.run(context(Targets.ALL), CompareScenario.Options.of(true)), CompareResult.class);

@@ -1,6 +1,7 @@
 package dev.teal.contract.status;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -10,9 +11,16 @@ import java.util.List;
  * @param inflight    requests in flight on the color
  * @param endpoints   its endpoints, in the order configured
  * @param connections open upstream connections to it
+ * @param window      the guard's window figures of this color; only for a service with a guard, else absent
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ColorStatus(String state, int inflight, List<EndpointStatus> endpoints, Connections connections) {
+public record ColorStatus(String state, int inflight, List<EndpointStatus> endpoints, Connections connections,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) WindowStatus window) {
+
+    /** A color of a service without a guard. */
+    public ColorStatus(String state, int inflight, List<EndpointStatus> endpoints, Connections connections) {
+        this(state, inflight, endpoints, connections, null);
+    }
 
     public ColorStatus {
         endpoints = endpoints == null ? List.of() : endpoints;

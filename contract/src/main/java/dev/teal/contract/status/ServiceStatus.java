@@ -21,6 +21,8 @@ import java.util.Map;
  * @param refusedSwitch the last switch refused for the service, or null
  * @param drain         the drain in progress, or null
  * @param lastDrain     the last drain that ended, or null
+ * @param guard         standalone: the guard of the last cutover (baking, passed, rolled back, not judged); absent
+ *                      for a service without a guard or before its first guarded switch
  * @param extras        fields a mode adds after these (Kubernetes mode: {@code kubernetes}, where the service came
  *                      from); on reading, every field not named above
  */
@@ -29,7 +31,16 @@ public record ServiceStatus(String serving, Instant servingSince, String source,
                             @JsonInclude(JsonInclude.Include.NON_NULL) String configActive, long switches,
                             int inflight, Map<String, ColorStatus> colors, RefusedSwitchStatus refusedSwitch,
                             DrainStatus drain, LastDrainStatus lastDrain,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) GuardStatus guard,
                             @JsonAnySetter @JsonAnyGetter Map<String, Object> extras) {
+
+    /** A service without a guard verdict. */
+    public ServiceStatus(String serving, Instant servingSince, String source, String configActive, long switches,
+                         int inflight, Map<String, ColorStatus> colors, RefusedSwitchStatus refusedSwitch,
+                         DrainStatus drain, LastDrainStatus lastDrain, Map<String, Object> extras) {
+        this(serving, servingSince, source, configActive, switches, inflight, colors, refusedSwitch, drain, lastDrain,
+                null, extras);
+    }
 
     public ServiceStatus {
         colors = colors == null ? Map.of() : colors;

@@ -10,8 +10,17 @@ import java.util.stream.Collectors;
  * @param serving   how many serve the target
  * @param confirmed how many serve the target and have drained (or whose drain timeout has passed)
  * @param message   one line for {@code teal.dev/status}, naming the replicas that hold the cutover up
+ * @param answers   every replica's answer (a guard judges their window figures while the old color drains)
  */
-public record Confirmation(int replicas, int serving, int confirmed, String message) {
+public record Confirmation(int replicas, int serving, int confirmed, String message, List<ReplicaAnswer> answers) {
+
+    public Confirmation {
+        answers = answers == null ? List.of() : List.copyOf(answers);
+    }
+
+    public Confirmation(int replicas, int serving, int confirmed, String message) {
+        this(replicas, serving, confirmed, message, List.of());
+    }
 
     /**
      * @param drainTimeoutPassed true once the drain timeout has passed since the switch: a replica that serves the
@@ -41,7 +50,7 @@ public record Confirmation(int replicas, int serving, int confirmed, String mess
             message = serving + "/" + answers.size() + " gateway replicas serve " + target + ", " + confirmed + "/"
                     + answers.size() + " drained; waiting for " + waiting + (more > 0 ? "; and " + more + " more" : "");
         }
-        return new Confirmation(answers.size(), serving, confirmed, message);
+        return new Confirmation(answers.size(), serving, confirmed, message, answers);
     }
 
     /** Every replica that exists confirmed, and there is at least one. */

@@ -24,6 +24,11 @@ public final class CutoverConfirmer {
         return Confirmation.of(probe.ask(found, serviceKey), target, drainTimeoutPassed, replicas.source());
     }
 
+    /** The window figures of {@code color}, summed and merged across every replica (see {@link GuardFigures}). */
+    public GuardFigures guardFigures(String serviceKey, String color) {
+        return GuardFigures.of(probe.ask(replicas.find(), serviceKey), color);
+    }
+
     /** The health gate (see {@link HealthGate}): every replica finds {@code needed} usable endpoints of the color. */
     public HealthGate.Result healthy(String serviceKey, String color, int needed) {
         return health.check(serviceKey, color, needed);

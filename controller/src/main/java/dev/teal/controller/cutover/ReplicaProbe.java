@@ -5,6 +5,9 @@ import dev.teal.contract.status.DrainStatus;
 import dev.teal.contract.status.ServiceStatus;
 import dev.teal.contract.status.StatusDocument;
 import dev.teal.contract.status.StatusJson;
+import dev.teal.contract.status.WindowStatus;
+import java.util.HashMap;
+import java.util.Map;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -115,7 +118,13 @@ public final class ReplicaProbe implements AutoCloseable {
         }
         DrainStatus drain = service.drain();
         String draining = drain == null ? null : drain.color() == null ? "?" : drain.color();
-        return new ReplicaAnswer(replica, null, service.serving(), draining);
+        Map<String, WindowStatus> windows = new HashMap<>();
+        service.colors().forEach((color, c) -> {
+            if (c != null && c.window() != null) {
+                windows.put(color, c.window());
+            }
+        });
+        return new ReplicaAnswer(replica, null, service.serving(), draining, windows);
     }
 
     private static String reason(Throwable e) {

@@ -34,7 +34,9 @@ public final class ControllerMetrics {
         /** A newer {@code teal.dev/active} change replaced it mid-way. */
         superseded,
         /** {@code teal.dev/active} went back to the serving color while waiting. */
-        cancelled
+        cancelled,
+        /** Completed, then the front Service's guard found the new color breaching and switched back. */
+        rolled_back
     }
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

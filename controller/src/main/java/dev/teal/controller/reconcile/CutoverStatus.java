@@ -21,11 +21,14 @@ import tools.jackson.databind.json.JsonMapper;
  * @param since       when the current phase began
  * @param cutover     the cutover in progress (Waiting, Switching, Draining; kept while Blocked), else null
  * @param lastCutover the last completed cutover, or null
- * @param scaleDown   a scale-down of the old color that is due after a confirmed cutover, or null
+ * @param scaleDown   a scale-down of the old color that is due after a confirmed cutover (with a guard: after the
+ *                    bake passed), or null
+ * @param bake        the guard's bake in progress (phase Baking), else null
+ * @param guard       the guard's last verdict ({@code passed}, {@code not_judged}, {@code rolled_back}), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CutoverStatus(Phase phase, String serving, String message, Instant since, Cutover cutover,
-                            LastCutover lastCutover, ScaleDown scaleDown) {
+                            LastCutover lastCutover, ScaleDown scaleDown, Bake bake, GuardVerdict guard) {
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -35,6 +38,37 @@ public record CutoverStatus(Phase phase, String serving, String message, Instant
     public CutoverStatus {
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(message, "message");
+    }
+
+    /** A status without a guard's bake or verdict. */
+    public CutoverStatus(Phase phase, String serving, String message, Instant since, Cutover cutover,
+                         LastCutover lastCutover, ScaleDown scaleDown) {
+        this(phase, serving, message, since, cutover, lastCutover, scaleDown, null, null);
+    }
+
+    /**
+     * The guard watching a confirmed cutover from {@code from} to {@code to} until {@code until}.
+     *
+     * @param guard   the guard as written
+     * @param judged  at least one judgement had {@code min-requests} and passed
+     * @param figures the last figures judged, summed across replicas
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Bake(String guard, String from, String to, Instant until, boolean judged, String figures) {
+    }
+
+    /**
+     * The guard's verdict on the cutover from {@code from} to {@code to}.
+     *
+     * @param result  {@code passed}, {@code not_judged} (too few requests during the whole bake) or
+     *                {@code rolled_back} (switched back to {@code from})
+     * @param figures the figures judged, summed across replicas
+     * @param breach  what breached (rolled back only)
+     * @param retry   the {@code teal.dev/retry} value at the rollback: a different value retries the cutover
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GuardVerdict(String result, String from, String to, Instant at, String figures, String breach,
+                               String retry) {
     }
 
     /**
@@ -79,15 +113,24 @@ public record CutoverStatus(Phase phase, String serving, String message, Instant
     /** The same record in another phase with another message; {@code since} moves only when the phase changes. */
     public CutoverStatus next(Phase newPhase, String newServing, String newMessage, Instant now, Cutover newCutover) {
         Instant newSince = newPhase == phase && since != null ? since : now;
-        return new CutoverStatus(newPhase, newServing, newMessage, newSince, newCutover, lastCutover, scaleDown);
+        return new CutoverStatus(newPhase, newServing, newMessage, newSince, newCutover, lastCutover, scaleDown,
+                newPhase == Phase.Baking ? bake : null, guard);
     }
 
     public CutoverStatus withLastCutover(LastCutover last, ScaleDown pending) {
-        return new CutoverStatus(phase, serving, message, since, cutover, last, pending);
+        return new CutoverStatus(phase, serving, message, since, cutover, last, pending, bake, guard);
     }
 
     public CutoverStatus withScaleDown(ScaleDown pending) {
-        return new CutoverStatus(phase, serving, message, since, cutover, lastCutover, pending);
+        return new CutoverStatus(phase, serving, message, since, cutover, lastCutover, pending, bake, guard);
+    }
+
+    public CutoverStatus withBake(Bake value) {
+        return new CutoverStatus(phase, serving, message, since, cutover, lastCutover, scaleDown, value, guard);
+    }
+
+    public CutoverStatus withGuard(GuardVerdict value) {
+        return new CutoverStatus(phase, serving, message, since, cutover, lastCutover, scaleDown, bake, value);
     }
 
     /** Time spent in the current phase, or zero when unknown. */
@@ -99,6 +142,7 @@ public record CutoverStatus(Phase phase, String serving, String message, Instant
     public boolean sameAs(CutoverStatus other) {
         return other != null && phase == other.phase && Objects.equals(serving, other.serving)
                 && message.equals(other.message) && Objects.equals(cutover, other.cutover)
-                && Objects.equals(lastCutover, other.lastCutover) && Objects.equals(scaleDown, other.scaleDown);
+                && Objects.equals(lastCutover, other.lastCutover) && Objects.equals(scaleDown, other.scaleDown)
+                && Objects.equals(bake, other.bake) && Objects.equals(guard, other.guard);
     }
 }

@@ -5,11 +5,15 @@ import dev.teal.contract.ClusterNames;
 import dev.teal.contract.Names;
 import dev.teal.controller.cluster.ClusterClient;
 import dev.teal.controller.cutover.Confirmation;
+import dev.teal.contract.guard.Guard;
 import dev.teal.controller.cutover.CutoverConfirmer;
+import dev.teal.controller.cutover.GuardFigures;
 import dev.teal.controller.cutover.HealthGate;
 import dev.teal.controller.metrics.ControllerMetrics;
 import dev.teal.controller.metrics.ControllerMetrics.Result;
+import dev.teal.controller.reconcile.CutoverStatus.Bake;
 import dev.teal.controller.reconcile.CutoverStatus.Cutover;
+import dev.teal.controller.reconcile.CutoverStatus.GuardVerdict;
 import dev.teal.controller.reconcile.CutoverStatus.LastCutover;
 import dev.teal.controller.reconcile.CutoverStatus.ScaleDown;
 import io.fabric8.kubernetes.api.model.Service;
@@ -45,6 +49,8 @@ public final class FrontServiceReconciler {
     static final Duration CONFIRM_POLL = Duration.ofMillis(300);
     /** Allowance after the drain timeout for a replica that saw the switch a little later than it was written. */
     static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
+    /** How often the replicas' window figures are judged while a guard bakes. */
+    static final Duration BAKE_POLL = Duration.ofSeconds(1);
 
     private final ClusterClient cluster;
     private final CutoverConfirmer confirmer;
@@ -94,6 +100,9 @@ public final class FrontServiceReconciler {
             }
         }
         if (spec.cutoverRequested()) {
+            if (rolledBackHolds(spec, status)) {
+                return stayRolledBack(front, spec, status, now);
+            }
             return startOrWait(front, spec, status, now);
         }
         Cutover cutover = status == null ? null : status.cutover();
@@ -104,6 +113,9 @@ public final class FrontServiceReconciler {
         }
         if (cutover != null && cutover.switchedAt() != null && cutover.to().equals(spec.serving())) {
             return confirm(front, spec, status, cutover, now);
+        }
+        if (status.phase() == Phase.Baking && status.bake() != null && status.bake().to().equals(spec.serving())) {
+            return bake(front, spec, status, now);
         }
         return steady(front, spec, status, now);
     }
@@ -157,6 +169,17 @@ public final class FrontServiceReconciler {
         String key = ClusterNames.serviceKey(front.getMetadata().getNamespace(), front.getMetadata().getName());
         Confirmation confirmation = confirmer.confirm(key, target, drainTimeoutPassed);
         CutoverStatus base = base(status, target);
+        boolean guarded = spec.guard() != null && cutover.from() != null && !cutover.from().equals(target);
+        if (guarded && confirmation.allServing() && !confirmation.complete()) {
+            // every replica serves the target; some still drain the old color: the guard judges already
+            GuardFigures figures = GuardFigures.of(confirmation.answers(), target);
+            Guard.Verdict v = spec.guard().judge(figures.figures());
+            if (v.kind() == Guard.Verdict.Kind.BREACH) {
+                Bake b = new Bake(spec.guard().text(), cutover.from(), target, now.plus(spec.guard().bake()), false,
+                        null);
+                return rollBack(front, spec, base, b, v, figures, now);
+            }
+        }
         if (!confirmation.complete()) {
             Phase phase = confirmation.allServing() ? Phase.Draining : Phase.Switching;
             write(front, status, base.next(phase, target, confirmation.message(), now, cutover), Map.of(), now);
@@ -173,18 +196,125 @@ public final class FrontServiceReconciler {
         }
         LastCutover last = new LastCutover(cutover.from(), target, now, took.toMillis() / 1000.0,
                 confirmation.replicas());
-        String message = "serving " + target + "; " + confirmation.message();
-        write(current, status, base.next(Phase.Active, target, message, now, null).withLastCutover(last, scaleDown),
-                Map.of(), now);
+        String baking = "";
+        if (guarded) {
+            // the old color keeps running until the bake has passed: the rollback needs it
+            scaleDown = base.scaleDown() != null && !base.scaleDown().color().equals(target)
+                    && !base.scaleDown().color().equals(cutover.from()) ? base.scaleDown() : null;
+            Bake bake = new Bake(spec.guard().text(), cutover.from(), target, now.plus(spec.guard().bake()), false,
+                    null);
+            baking = "; guard " + spec.guard().text() + " baking until " + bake.until();
+            write(current, status, base.next(Phase.Baking, target, "serving " + target + "; "
+                    + confirmation.message() + baking, now, null).withBake(bake).withLastCutover(last, scaleDown),
+                    Map.of(), now);
+        } else {
+            String message = "serving " + target + "; " + confirmation.message();
+            write(current, status, base.next(Phase.Active, target, message, now, null).withLastCutover(last, scaleDown),
+                    Map.of(), now);
+        }
         String what = cutover.from() == null ? "cutover to " + target : "cutover from " + cutover.from() + " to "
                 + target;
         cluster.event(front, "Normal", "CutoverComplete", what + " complete in " + seconds + "; "
-                + confirmation.replicas() + " gateway replicas confirmed");
+                + confirmation.replicas() + " gateway replicas confirmed" + baking);
         metrics.cutover(Result.completed);
         log(front).atInfo().setMessage("cutover complete").addKeyValue("from", cutover.from())
                 .addKeyValue("to", target).addKeyValue("seconds", seconds)
                 .addKeyValue("replicas", confirmation.replicas()).log();
+        if (guarded) {
+            return BAKE_POLL;
+        }
         return scaleDown == null ? null : Duration.between(now, scaleDown.after());
+    }
+
+    /**
+     * Baking: sums every replica's window figures of the new color, merges their latency histograms, and judges them
+     * against the guard. A breach rolls back; the end of the bake is {@code passed} when a judgement had enough
+     * requests and none breached, else {@code not_judged}; only then may the old color be scaled down.
+     */
+    private Duration bake(Service front, TealSpec spec, CutoverStatus status, Instant now) {
+        Bake b = status.bake();
+        Guard guard = spec.guard();
+        String key = ClusterNames.serviceKey(front.getMetadata().getNamespace(), front.getMetadata().getName());
+        GuardFigures figures = guard == null ? null : confirmer.guardFigures(key, b.to());
+        Guard.Verdict v = guard == null ? null : guard.judge(figures.figures());
+        if (v != null && v.kind() == Guard.Verdict.Kind.BREACH) {
+            return rollBack(front, spec, status, b, v, figures, now);
+        }
+        boolean judged = b.judged() || (v != null && v.kind() == Guard.Verdict.Kind.PASS);
+        if (guard != null && now.isBefore(b.until())) {
+            // the status changes only when the verdict so far does (the gateways watch this Service)
+            Bake next = judged == b.judged() ? b : new Bake(b.guard(), b.from(), b.to(), b.until(), true, v.figures());
+            write(front, status, status.next(Phase.Baking, b.to(), status.message(), now, null).withBake(next),
+                    Map.of(), now);
+            Duration left = Duration.between(now, b.until());
+            return left.compareTo(BAKE_POLL) < 0 ? left : BAKE_POLL;
+        }
+        String result = guard == null ? "removed" : judged ? "passed" : "not_judged";
+        ScaleDown scaleDown = status.scaleDown();
+        if (spec.scaleDownDelay() != null) {
+            scaleDown = new ScaleDown(b.from(), now.plus(spec.scaleDownDelay()));
+        }
+        String shown = v == null ? "" : " (" + v.figures() + "; " + figures.describe() + ")";
+        String message = switch (result) {
+            case "passed" -> "serving " + b.to() + "; guard passed" + shown;
+            case "not_judged" -> "serving " + b.to() + "; guard not judged: fewer than " + guard.minRequests()
+                    + " requests in every window of the bake" + shown;
+            default -> "serving " + b.to() + "; guard removed during the bake";
+        };
+        CutoverStatus next = status.next(Phase.Active, b.to(), message, now, null).withScaleDown(scaleDown)
+                .withGuard(guard == null ? status.guard() : new GuardVerdict(result, b.from(), b.to(), now,
+                        v.figures(), null, null));
+        write(front, status, next, Map.of(), now);
+        if (result.equals("not_judged")) {
+            cluster.event(front, "Warning", "CutoverNotJudged", message);
+        } else if (result.equals("passed")) {
+            cluster.event(front, "Normal", "CutoverGuardPassed", message);
+        }
+        log(front).atInfo().setMessage("guard bake ended").addKeyValue("from", b.from()).addKeyValue("to", b.to())
+                .addKeyValue("result", result).addKeyValue("figures", v == null ? null : v.figures()).log();
+        return scaleDown == null ? null : Duration.between(now, scaleDown.after()).isNegative() ? Duration.ZERO
+                : Duration.between(now, scaleDown.after());
+    }
+
+    /** A breach: back to the previous color through the normal path, the front selector with it. */
+    private Duration rollBack(Service front, TealSpec spec, CutoverStatus status, Bake b, Guard.Verdict v,
+                              GuardFigures figures, Instant now) {
+        String back = b.from();
+        Service current = selectAndLabel(front, spec, back);
+        String message = "rolled back from " + b.to() + " to " + back + ": " + v.breach() + " (" + v.figures() + "; "
+                + figures.describe() + "); teal.dev/active still names " + b.to() + ": set it to " + back
+                + " to accept, or change teal.dev/retry to try " + b.to() + " again";
+        ScaleDown scaleDown = status.scaleDown() != null && status.scaleDown().color().equals(back) ? null
+                : status.scaleDown();
+        GuardVerdict verdict = new GuardVerdict("rolled_back", back, b.to(), now, v.figures(), v.breach(),
+                spec.retry());
+        write(current, status, status.next(Phase.RolledBack, back, message, now, null).withGuard(verdict)
+                .withScaleDown(scaleDown), Map.of(Annotations.SERVING, back), now);
+        cluster.event(front, "Warning", "CutoverRolledBack", "cutover from " + back + " to " + b.to()
+                + " rolled back: " + v.breach() + " (" + v.figures() + "; " + figures.describe() + ")");
+        metrics.cutover(Result.rolled_back);
+        log(front).atWarn().setMessage("cutover rolled back").addKeyValue("from", b.to()).addKeyValue("to", back)
+                .addKeyValue("breach", v.breach()).addKeyValue("figures", v.figures())
+                .addKeyValue("replicas", figures.describe()).log();
+        return null;
+    }
+
+    /**
+     * The rollback holds while {@code teal.dev/active} still names the rejected color and {@code teal.dev/retry} is
+     * what it was at the rollback.
+     */
+    private static boolean rolledBackHolds(TealSpec spec, CutoverStatus status) {
+        GuardVerdict g = status == null ? null : status.guard();
+        return g != null && status.phase() == Phase.RolledBack && "rolled_back".equals(g.result())
+                && g.to().equals(spec.active()) && g.from().equals(spec.serving())
+                && java.util.Objects.equals(g.retry(), spec.retry());
+    }
+
+    private Duration stayRolledBack(Service front, TealSpec spec, CutoverStatus status, Instant now) {
+        Service current = selectAndLabel(front, spec, spec.serving());
+        write(current, status, status.next(Phase.RolledBack, spec.serving(), status.message(), now, null), Map.of(),
+                now);
+        return null;
     }
 
     private Duration steady(Service front, TealSpec spec, CutoverStatus status, Instant now) {

@@ -11,5 +11,16 @@ public enum Phase {
     /** Every replica serves the target; at least one still drains the old color. */
     Draining,
     /** An annotation cannot be parsed; nothing is changed until it is fixed. */
-    Blocked
+    Blocked,
+    /**
+     * Confirmed on every replica; the front Service's guard ({@code teal.dev/guard}) watches the new color until the
+     * bake ends (the old color is not scaled down before).
+     */
+    Baking,
+    /**
+     * The guard found the new color breaching its limits and switched back: {@code teal.dev/serving} is the previous
+     * color, {@code teal.dev/active} still names the rejected one. Stays so until the user sets {@code teal.dev/active}
+     * to the serving color (accepting the rollback), to another color, or changes {@code teal.dev/retry} (retrying).
+     */
+    RolledBack
 }

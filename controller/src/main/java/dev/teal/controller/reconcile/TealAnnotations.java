@@ -62,7 +62,8 @@ public final class TealAnnotations {
             }
         }
         return new TealSpec(active, serving, colorLabel, minReady, drain, scaleDown, base,
-                settings.healthCheck() == null ? null : settings.healthCheck().path());
+                settings.healthCheck() == null ? null : settings.healthCheck().path(), settings.guard(),
+                annotations.get(Annotations.RETRY));
     }
 
     private static String color(String annotation, String value) {

@@ -1,5 +1,6 @@
 package dev.teal.controller.reconcile;
 
+import dev.teal.contract.guard.Guard;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -17,9 +18,12 @@ import java.util.Objects;
  * @param baseSelector   the front Service's selector without the color label; never empty
  * @param healthPath     {@code teal.dev/health-path}: the gateways' health checks are a second switch gate; null
  *                       when the Service sets none
+ * @param guard          {@code teal.dev/guard}: judged after each cutover, rolled back on a breach; null for none
+ * @param retry          {@code teal.dev/retry}: changed by the user to retry a rolled-back cutover; null when absent
  */
 public record TealSpec(String active, String serving, String colorLabel, int minReady, Duration drainTimeout,
-                       Duration scaleDownDelay, Map<String, String> baseSelector, String healthPath) {
+                       Duration scaleDownDelay, Map<String, String> baseSelector, String healthPath, Guard guard,
+                       String retry) {
 
     public TealSpec {
         Objects.requireNonNull(active, "active");

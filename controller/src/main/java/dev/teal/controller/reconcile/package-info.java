@@ -8,5 +8,6 @@
  * ({@link dev.teal.controller.reconcile.CutoverStatus}). {@link dev.teal.controller.reconcile.TealAnnotations} parses
  * the user's annotations into a typed {@link dev.teal.controller.reconcile.TealSpec} at the edge;
  * {@link dev.teal.controller.reconcile.WorkQueue} runs reconciles one at a time, deduplicated, with requeue delays.
+ * With {@code teal.dev/guard} a confirmed cutover bakes ({@code Baking}) and a breach rolls back ({@code RolledBack}).
  */
 package dev.teal.controller.reconcile;

@@ -112,6 +112,11 @@ final class OperatorViews {
                 hn.put("unhealthyThreshold", h.unhealthyThreshold());
                 hn.put("healthyThreshold", h.healthyThreshold());
             }
+            if (s.guard() == null) {
+                sn.putNull("guard");
+            } else {
+                sn.put("guard", s.guard().text());
+            }
             ObjectNode colors = sn.putObject("colors");
             for (Map.Entry<String, List<HostPort>> e : s.colors().entrySet()) {
                 strings(colors.putArray(e.getKey()), e.getValue().stream().map(HostPort::toString).toList());

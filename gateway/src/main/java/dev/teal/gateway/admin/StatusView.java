@@ -9,6 +9,7 @@ import dev.teal.contract.status.ServiceStatus;
 import dev.teal.contract.status.StatusDocument;
 import dev.teal.contract.status.StatusJson;
 import dev.teal.gateway.drain.Drain;
+import dev.teal.gateway.guard.GuardWindow;
 import dev.teal.gateway.routing.RefusedSwitch;
 import dev.teal.gateway.routing.RoutingSnapshot;
 import dev.teal.gateway.routing.ServiceRoute;
@@ -63,7 +64,7 @@ final class StatusView {
         for (String color : route.service().config().colors().keySet()) {
             ColorPool pool = route.service().pools().get(color);
             if (pool != null) {
-                colors.put(color, color(pool));
+                colors.put(color, color(pool, route));
             }
         }
         RefusedSwitch refused = route.service().refused();
@@ -89,10 +90,10 @@ final class StatusView {
                         d.connections()),
                 last == null ? null : new LastDrainStatus(last.color(), last.result().label(), last.startedAt(),
                         last.endedAt(), last.closed()),
-                more);
+                route.service().config().guard() == null ? null : route.service().guardStatus(), more);
     }
 
-    private static ColorStatus color(ColorPool pool) {
+    private static ColorStatus color(ColorPool pool, ServiceRoute route) {
         int active = 0;
         int idle = 0;
         List<EndpointStatus> endpoints = new ArrayList<>();
@@ -101,7 +102,8 @@ final class StatusView {
             idle += e.idleConnections().get();
             endpoints.add(new EndpointStatus(e.address().toString(), e.isHealthy(), e.isEjected(), e.inflight()));
         }
+        GuardWindow w = route.service().config().guard() == null ? null : pool.window();
         return new ColorStatus(pool.state().name().toLowerCase(Locale.ROOT), pool.inflight(), endpoints,
-                new ColorStatus.Connections(active, idle));
+                new ColorStatus.Connections(active, idle), w == null ? null : w.figures().toStatus(w.coveredSeconds()));
     }
 }

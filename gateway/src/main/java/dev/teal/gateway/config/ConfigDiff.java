@@ -55,6 +55,7 @@ public final class ConfigDiff {
             add(out, p + ".maxInflight", old.maxInflight(), s.maxInflight());
             add(out, p + ".protocol", old.protocol(), s.protocol());
             add(out, p + ".healthCheck", old.healthCheck(), s.healthCheck());
+            add(out, p + ".guard", old.guard(), s.guard());
             add(out, p + ".colors", old.colors(), s.colors());
             add(out, p + ".preview", old.preview(), s.preview());
             add(out, p + ".sticky", old.sticky(), s.sticky());

@@ -8,6 +8,7 @@ import dev.teal.contract.HostPort;
 import dev.teal.contract.Names;
 import dev.teal.contract.Preview;
 import dev.teal.contract.Units;
+import dev.teal.contract.guard.Guard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -32,7 +33,9 @@ public final class ConfigParser {
             "upstream", "shutdown", "trustedProxies", "services", "routes", "metrics", "http2");
     private static final Set<String> ROUTE = Set.of("host", "path", "pathType", "service");
     private static final Set<String> SERVICE = Set.of("hosts", "active", "drainTimeout", "maxBodySize", "maxInflight",
-            "healthCheck", "colors", "protocol", "preview", "sticky");
+            "healthCheck", "colors", "protocol", "preview", "sticky", "guard");
+    private static final Set<String> GUARD = Set.of("errors", "p50", "p90", "p95", "p99", "p99.9", "window", "bake",
+            "minRequests");
 
     private ConfigParser() {
     }
@@ -197,7 +200,8 @@ public final class ConfigParser {
                 n.optional("maxInflight").map(x -> x.integer(0, 10_000_000)).orElse(0),
                 hc, colors, n.optional("protocol").map(x -> x.build(() -> BackendProtocol.parse(x.string())))
                         .orElse(BackendProtocol.HTTP), n.optional("preview").map(ConfigParser::preview).orElse(null),
-                n.optional("sticky").map(Node::bool).orElse(false));
+                n.optional("sticky").map(Node::bool).orElse(false),
+                n.optional("guard").map(ConfigParser::guard).orElse(null));
     }
 
     /**
@@ -213,6 +217,19 @@ public final class ConfigParser {
         String cookie = n.optional("cookie").map(Node::string).orElse(Preview.DEFAULT_COOKIE);
         List<String> from = n.optional("from").map(f -> f.list(Node::string)).orElse(List.of());
         return n.build(() -> new Preview(header, cookie, from));
+    }
+
+    /** {@code guard: "errors<1%, p99<500ms, ..."} or the same as a mapping ({@code errors: 1%}, {@code p99: 500ms}). */
+    private static Guard guard(Node g) {
+        if (g.json.isObject()) {
+            g.requireObject(GUARD);
+            Map<String, String> terms = new LinkedHashMap<>();
+            for (String k : g.keys()) {
+                terms.put(k, g.required(k).string());
+            }
+            return g.build(() -> Guard.of(terms));
+        }
+        return g.build(() -> Guard.parse(g.string()));
     }
 
     /** A YAML node with its path, for error messages. */

@@ -7,6 +7,7 @@ import dev.teal.contract.HostPort;
 import dev.teal.contract.Names;
 import dev.teal.contract.Preview;
 import dev.teal.contract.ServiceAnnotations;
+import dev.teal.contract.guard.Guard;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,10 +29,26 @@ import java.util.Objects;
  * @param preview      preview of the colors that do not serve (header/cookie names, who may), or null for off
  * @param sticky       the version-sticky window: cookie {@code teal-v} on answers; during a drain a request with the
  *                     old color's cookie goes to the old color until the drain deadline
+ * @param guard        the cutover guard ({@code guard:}), or null for none
  */
 public record ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
                             int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors,
-                            BackendProtocol protocol, Preview preview, boolean sticky) {
+                            BackendProtocol protocol, Preview preview, boolean sticky, Guard guard) {
+
+    /** A service without a guard. */
+    public ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
+                         int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors,
+                         BackendProtocol protocol, Preview preview, boolean sticky) {
+        this(name, hosts, active, drainTimeout, maxBodySize, maxInflight, healthCheck, colors, protocol, preview,
+                sticky, null);
+    }
+
+    /** A service whose endpoints speak HTTP/1.1, without preview and sticky, with a guard. */
+    public ServiceConfig(String name, List<String> hosts, String active, Duration drainTimeout, long maxBodySize,
+                         int maxInflight, HealthCheck healthCheck, Map<String, List<HostPort>> colors, Guard guard) {
+        this(name, hosts, active, drainTimeout, maxBodySize, maxInflight, healthCheck, colors, BackendProtocol.HTTP,
+                null, false, guard);
+    }
 
     /**
      * The one pool of a service without colors (Kubernetes mode: a plain Service routed to its own endpoints). Not a
@@ -43,7 +60,8 @@ public record ServiceConfig(String name, List<String> hosts, String active, Dura
     public static ServiceConfig of(ServiceAnnotations settings, String key, List<String> hosts, String active,
                                    Duration drainTimeout, Map<String, List<HostPort>> colors) {
         return new ServiceConfig(key, hosts, active, drainTimeout, settings.maxBodySize(), settings.maxInflight(),
-                settings.healthCheck(), colors, settings.protocol(), settings.preview(), settings.sticky());
+                settings.healthCheck(), colors, settings.protocol(), settings.preview(), settings.sticky(),
+                settings.guard());
     }
 
     /** A service whose endpoints speak HTTP/1.1, without preview and sticky. */
@@ -95,7 +113,7 @@ public record ServiceConfig(String name, List<String> hosts, String active, Dura
     /** A copy with another serving color (used by Kubernetes mode and the demo). */
     public ServiceConfig withActive(String color) {
         return new ServiceConfig(name, hosts, color, drainTimeout, maxBodySize, maxInflight, healthCheck, colors,
-                protocol, preview, sticky);
+                protocol, preview, sticky, guard);
     }
 
     public boolean isDefault() {

@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code /hold} answers only when {@link #releaseHeld()} is called (a test holds a request in flight for exactly as long
  * as it needs); {@code /echo} streams the request body back; {@code /bytes?n=N} sends N bytes in chunks;
  * {@code /status/N} answers with status N; {@code /ws} accepts a WebSocket and echoes text frames as {@code color:text}. Used by the demo and by
- * the tests.
+ * the tests. {@link #setFaults} makes the other paths fail a share of requests with 500 or answer late (a bad
+ * release, for the guarded cutover).
  */
 public final class DemoBackend implements AutoCloseable {
     private final String color;
@@ -58,6 +59,9 @@ public final class DemoBackend implements AutoCloseable {
     private final AtomicLong connectionsOpened = new AtomicLong();
     private final java.util.Queue<Runnable> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean healthy = true;
+    private volatile int errorPercent;
+    private volatile long delayMillis;
+    private final AtomicLong plainRequests = new AtomicLong();
     private volatile HttpHeaders lastHeaders = new DefaultHttpHeaders();
 
     private DemoBackend(String color, EventLoopGroup group, Channel server) {
@@ -135,6 +139,18 @@ public final class DemoBackend implements AutoCloseable {
     }
 
     /** What {@code /healthz} answers: 200 when true, 503 when false. */
+    /**
+     * Plain requests (any path not named above) fail or slow down: {@code errorPercent} of every hundred answer
+     * {@code 500} (spread evenly, deterministic), and every answer waits {@code delayMillis} first (without blocking).
+     */
+    public void setFaults(int errorPercent, long delayMillis) {
+        if (errorPercent < 0 || errorPercent > 100 || delayMillis < 0) {
+            throw new IllegalArgumentException("errorPercent 0..100, delayMillis >= 0");
+        }
+        this.errorPercent = errorPercent;
+        this.delayMillis = delayMillis;
+    }
+
     public void setHealthy(boolean value) {
         healthy = value;
     }
@@ -211,9 +227,23 @@ public final class DemoBackend implements AutoCloseable {
                         int code = Integer.parseInt(path.substring("/status/".length()));
                         reply(ctx, HttpResponseStatus.valueOf(code), color, keepAlive);
                     } else {
-                        reply(ctx, HttpResponseStatus.OK, color, keepAlive);
+                        plain(ctx, keepAlive);
                     }
                 }
+            }
+        }
+
+        private void plain(ChannelHandlerContext ctx, boolean keepAlive) {
+            int errors = errorPercent;
+            long delay = delayMillis;
+            long n = plainRequests.getAndIncrement();
+            // n*errors/100 steps up exactly errors times per hundred requests
+            boolean fail = errors > 0 && (n + 1) * errors / 100 != n * errors / 100;
+            HttpResponseStatus status = fail ? HttpResponseStatus.INTERNAL_SERVER_ERROR : HttpResponseStatus.OK;
+            if (delay > 0) {
+                ctx.executor().schedule(() -> reply(ctx, status, color, keepAlive), delay, TimeUnit.MILLISECONDS);
+            } else {
+                reply(ctx, status, color, keepAlive);
             }
         }
 

@@ -8,6 +8,7 @@ import dev.teal.contract.Defaults;
 import dev.teal.contract.HealthCheck;
 import dev.teal.contract.HostPort;
 import dev.teal.contract.Units;
+import dev.teal.contract.guard.Guard;
 import dev.teal.gateway.config.PathType;
 import dev.teal.gateway.config.RouteRule;
 import dev.teal.gateway.config.Routes;
@@ -59,7 +60,8 @@ public final class SnapshotFile {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Service(List<String> hosts, String active, String drainTimeout, Long maxBodySize, Integer maxInflight,
                    Check healthCheck, Map<String, List<String>> colors, ServiceMapBuilder.Origin kubernetes,
-                   String protocol, PreviewDoc preview, Boolean sticky) {
+                   String protocol, PreviewDoc preview, Boolean sticky,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) String guard) {
     }
 
     /** A service's preview settings; absent when preview is off. */
@@ -98,7 +100,7 @@ public final class SnapshotFile {
                     s.protocol() == BackendProtocol.HTTP ? null : s.protocol().text(),
                     s.preview() == null ? null
                     : new PreviewDoc(s.preview().header(), s.preview().cookie(), s.preview().from()),
-                    s.sticky() ? Boolean.TRUE : null));
+                    s.sticky() ? Boolean.TRUE : null, s.guard() == null ? null : s.guard().text()));
         }
         List<Route> routes = snapshot.routes().rules().stream()
                 .map(r -> new Route(r.host(), r.path(), r.pathType().apiName(), r.service())).toList();
@@ -165,7 +167,7 @@ public final class SnapshotFile {
                     check, colors, n.protocol() == null ? BackendProtocol.HTTP : BackendProtocol.parse(n.protocol()),
                     n.preview() == null ? null : new dev.teal.contract.Preview(n.preview().header(),
                     n.preview().cookie(), n.preview().from() == null ? List.of() : n.preview().from()),
-                    Boolean.TRUE.equals(n.sticky())));
+                    Boolean.TRUE.equals(n.sticky()), n.guard() == null ? null : Guard.parse(n.guard())));
             if (n.kubernetes() != null) {
                 origins.put(e.getKey(), n.kubernetes());
             }

@@ -15,7 +15,7 @@ public final class TealMeters {
     public static final String SERVING = "teal.serving.color";
     public static final String SERVING_HELP = "1 for the color that serves the service, 0 for the others";
     public static final String CUTOVERS = "teal.cutovers";
-    public static final String CUTOVERS_HELP = "Cutovers by outcome: drained, drain_timeout, superseded (switched again before the drain ended), refused (409)";
+    public static final String CUTOVERS_HELP = "Cutovers by outcome: drained, drain_timeout, superseded (switched again before the drain ended), refused (409), rolled_back (the guard switched back)";
     public static final String DRAIN = "teal.cutover.drain";
     public static final String DRAIN_HELP = "Time from a switch to the end of the old color's drain";
     public static final String UPSTREAM_CONNECTIONS = "teal.upstream.connections";

@@ -50,6 +50,7 @@ public final class Router {
     private volatile RoutingSnapshot current = RoutingSnapshot.EMPTY;
     private volatile boolean switchingAllowed = true;
     private volatile Duration connectTimeout = PROBE_BOUND;
+    private volatile SwitchListener switchListener = (service, from, to, source) -> { };
 
     public Router(GatewayMetrics metrics, ScheduledExecutorService scheduler, LoopPools loopPools, HealthChecker health) {
         this.metrics = metrics;
@@ -81,6 +82,40 @@ public final class Router {
      * that starts from then on goes to the new color), or with the reason it was refused. Never blocks the caller.
      */
     public CompletableFuture<SwitchOutcome> switchAsync(String serviceName, String color, boolean force) {
+        return switchAsync(serviceName, color, force, "admin");
+    }
+
+    /**
+     * Tells {@code listener} about every switch once it is published (on the thread that published it; it must be
+     * quick). One listener: the cutover guard.
+     */
+    public void onSwitch(SwitchListener listener) {
+        this.switchListener = listener;
+    }
+
+    /** Told about each published switch of a service. */
+    @FunctionalInterface
+    public interface SwitchListener {
+        /** @param source who switched: {@code config}, {@code admin}, {@code guard} or {@code kubernetes} */
+        void switched(ServiceRuntime service, String from, String to, String source);
+    }
+
+    /**
+     * The guard's rollback: the same gate, warm-up and publication as an admin switch, recorded with source
+     * {@code guard}; a no-op answer when {@code expectedServing} no longer serves (another switch came first).
+     */
+    public CompletableFuture<SwitchOutcome> rollBack(String serviceName, String expectedServing, String to) {
+        ServiceRoute route = current.service(serviceName);
+        if (route == null || !route.serving().color().equals(expectedServing)) {
+            return CompletableFuture.completedFuture(route == null ? new SwitchOutcome.UnknownService(serviceName)
+                    : new SwitchOutcome.Switched(serviceName, route.serving().color(), route.serving().color(),
+                    route.since(), route.service().switches()));
+        }
+        return switchAsync(serviceName, to, false, "guard");
+    }
+
+    private CompletableFuture<SwitchOutcome> switchAsync(String serviceName, String color, boolean force,
+                                                         String source) {
         if (!switchingAllowed) {
             return CompletableFuture.completedFuture(new SwitchOutcome.NotAllowed(
                     "the serving color follows the cluster's teal.dev/serving annotation;"
@@ -96,7 +131,7 @@ public final class Router {
         }
         ColorPool from = route.serving();
         if (target == from) {
-            return CompletableFuture.completedFuture(publishSwitch(serviceName, color, false));
+            return CompletableFuture.completedFuture(publishSwitch(serviceName, color, false, source));
         }
         List<HostPort> addresses = new ArrayList<>();
         for (Endpoint e : target.endpoints()) {
@@ -107,7 +142,7 @@ public final class Router {
             if (reason != null && !force) {
                 metrics.cutover(serviceName, from.color(), color, "refused").increment();
                 LOG.atWarn().addKeyValue("service", serviceName).addKeyValue("to", color).addKeyValue("reason", reason)
-                        .addKeyValue("source", "admin").log("switch refused");
+                        .addKeyValue("source", source).log("switch refused");
                 return CompletableFuture.completedFuture(new SwitchOutcome.NoHealthyEndpoint(serviceName, color, reason));
             }
             boolean unreachable = reason != null && sc.healthCheck() == null;
@@ -115,11 +150,12 @@ public final class Router {
             CompletableFuture<Void> warm = force || reason != null || sc.protocol() == BackendProtocol.H2C
                     ? CompletableFuture.completedFuture(null)
                     : loopPools.warm(from, target.endpoints(), WARM_CAP_PER_LOOP, WARM_BOUND);
-            return warm.thenApplyAsync(v -> publishSwitch(serviceName, color, unreachable), scheduler);
+            return warm.thenApplyAsync(v -> publishSwitch(serviceName, color, unreachable, source), scheduler);
         });
     }
 
-    private synchronized SwitchOutcome publishSwitch(String serviceName, String color, boolean unreachable) {
+    private synchronized SwitchOutcome publishSwitch(String serviceName, String color, boolean unreachable,
+                                                     String source) {
         ServiceRoute route = current.service(serviceName);
         if (route == null) {
             return new SwitchOutcome.UnknownService(serviceName);
@@ -135,7 +171,7 @@ public final class Router {
         }
         markUnreachable(target, unreachable);
         Instant now = Instant.now();
-        publish(current.with(new ServiceRoute(svc, target, now)), List.of(new Change(svc, from, target, "admin")),
+        publish(current.with(new ServiceRoute(svc, target, now)), List.of(new Change(svc, from, target, source)),
                 List.of(), List.of());
         return new SwitchOutcome.Switched(svc.name(), from.color(), target.color(), now, svc.switches());
     }
@@ -153,6 +189,7 @@ public final class Router {
                          List<ServiceRoute> removedServices) {
         for (Change c : changes) {
             c.to().setState(ColorState.SERVING);
+            c.to().restartWindow(); // a guarded color is judged on what it answers from now on
         }
         current = next; // the switch: one volatile write
         CompletableFuture<Void> published = loopPools.barrier();
@@ -165,6 +202,7 @@ public final class Router {
                     .addKeyValue("to", c.to().color()).addKeyValue("switches", n).addKeyValue("source", c.source())
                     .log("switched");
             svc.drains().switched(c.from(), c.to(), svc.config().drainTimeout(), svc.config().sticky(), published);
+            switchListener.switched(svc, c.from().color(), c.to().color(), c.source());
             if (c.to().usableEndpoints() == 0) {
                 LOG.atWarn().addKeyValue("service", svc.name()).addKeyValue("color", c.to().color())
                         .log("serving color has no usable endpoint; requests get 503");
@@ -313,6 +351,7 @@ public final class Router {
                 if (pool == null) {
                     pool = new ColorPool(sc.name(), c.getKey(), next.upstream(), metrics);
                 }
+                pool.guard(sc.guard());
                 List<Endpoint> removed = pool.updateEndpoints(c.getValue(), next.upstream());
                 for (Endpoint e : pool.endpoints()) {
                     health.watch(e, sc.healthCheck());

@@ -1,5 +1,6 @@
 package dev.teal.gateway.routing;
 
+import dev.teal.contract.status.GuardStatus;
 import dev.teal.gateway.config.ServiceConfig;
 import dev.teal.gateway.drain.DrainTracker;
 import dev.teal.gateway.upstream.ColorPool;
@@ -20,6 +21,7 @@ public final class ServiceRuntime {
     private volatile ColorPool[] poolArray;
     private volatile RefusedSwitch refused;
     private volatile Steering steering;
+    private volatile GuardStatus guard;
 
     ServiceRuntime(ServiceConfig config, Map<String, ColorPool> pools, DrainTracker drains) {
         this.name = config.name();
@@ -57,7 +59,8 @@ public final class ServiceRuntime {
 
     /**
      * Who chose the serving color last: {@code config} (the file's {@code active}), {@code admin} (a switch call,
-     * kept until the file's {@code active} changes) or {@code kubernetes} (the cluster's annotation).
+     * kept until the file's {@code active} changes), {@code guard} (the cutover guard's rollback, kept likewise) or
+     * {@code kubernetes} (the cluster's annotation).
      */
     public String servingSource() {
         return servingSource;
@@ -110,5 +113,15 @@ public final class ServiceRuntime {
 
     void refused(RefusedSwitch r) {
         this.refused = r;
+    }
+
+    /** The guard of the last guarded cutover (standalone), or null. */
+    public GuardStatus guardStatus() {
+        return guard;
+    }
+
+    /** Written by the cutover guard only. */
+    public void guardStatus(GuardStatus status) {
+        this.guard = status;
     }
 }

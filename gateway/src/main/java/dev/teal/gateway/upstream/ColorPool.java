@@ -2,6 +2,8 @@ package dev.teal.gateway.upstream;
 
 import dev.teal.contract.HostPort;
 import dev.teal.contract.Units;
+import dev.teal.contract.guard.Guard;
+import dev.teal.gateway.guard.GuardWindow;
 import dev.teal.gateway.config.UpstreamSettings;
 import dev.teal.gateway.metrics.GatewayMetrics;
 import dev.teal.gateway.metrics.TealMeters;
@@ -44,6 +46,7 @@ public final class ColorPool {
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicReference<ColorState> state = new AtomicReference<>(ColorState.IDLE);
     private volatile boolean unreachable;
+    private volatile GuardWindow window;
     private volatile Runnable whenIdle = () -> { };
     // created at a status class's or error kind's first use: a series that never moved costs no scrape bytes
     private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(5);
@@ -153,6 +156,32 @@ public final class ColorPool {
         unreachable = value;
     }
 
+    /**
+     * Keeps a guard window for this color when its service has a guard (a new one when the window length changes),
+     * none otherwise; the Router calls it on every configuration it applies.
+     */
+    public void guard(Guard guard) {
+        GuardWindow w = window;
+        if (guard == null) {
+            window = null;
+        } else if (w == null || w.seconds() != guard.windowSeconds()) {
+            window = new GuardWindow(guard.windowSeconds());
+        }
+    }
+
+    /** Its guard window (if any) forgets what came before: the color starts serving. */
+    public void restartWindow() {
+        GuardWindow w = window;
+        if (w != null) {
+            w.restart();
+        }
+    }
+
+    /** The guard window of this color, or null when its service has no guard. */
+    public GuardWindow window() {
+        return window;
+    }
+
     public void track(Channel upstream) {
         channels.add(upstream);
     }
@@ -169,6 +198,10 @@ public final class ColorPool {
     }
 
     public void recordRequest(int status, long nanos) {
+        GuardWindow w = window;
+        if (w != null) {
+            w.record(status, nanos);
+        }
         int cls = status / 100;
         if (cls >= 1 && cls <= 5) {
             Timer t = timers.get(cls - 1);
