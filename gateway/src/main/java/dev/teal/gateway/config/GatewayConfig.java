@@ -17,11 +17,12 @@ import java.util.Objects;
  *                        are replaced
  * @param routes          host and path rules to services, and the default service
  * @param metrics         optional {@code /metrics} series (per endpoint, fine latency buckets); read at start
+ * @param tls             the HTTPS listener and its certificates; null: no HTTPS listener
  */
 public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolean accessLog, Timeouts timeouts,
                             Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
                             List<Cidr> trustedProxies, Map<String, ServiceConfig> services, Routes routes,
-                            MetricsSettings metrics) {
+                            MetricsSettings metrics, TlsSettings tls) {
 
     public GatewayConfig {
         Objects.requireNonNull(listen, "listen");
@@ -37,6 +38,9 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
         }
         if (listen.port() != 0 && listen.equals(admin)) {
             throw new ConfigException("admin must not be the proxy listener (" + listen + ")");
+        }
+        if (tls != null && tls.listen().port() != 0 && (tls.listen().equals(listen) || tls.listen().equals(admin))) {
+            throw new ConfigException("tls.listen must differ from listen and admin (" + tls.listen() + ")");
         }
         services = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(services));
         Objects.requireNonNull(routes, "routes");
@@ -55,7 +59,7 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
                          Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
                          List<Cidr> trustedProxies, Map<String, ServiceConfig> services) {
         this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
-                Routes.of(services, List.of()), MetricsSettings.DEFAULTS);
+                Routes.of(services, List.of()), MetricsSettings.DEFAULTS, null);
     }
 
     /** With explicit routes and the default {@link MetricsSettings}. */
@@ -63,7 +67,7 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
                          Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
                          List<Cidr> trustedProxies, Map<String, ServiceConfig> services, Routes routes) {
         this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
-                routes, MetricsSettings.DEFAULTS);
+                routes, MetricsSettings.DEFAULTS, null);
     }
 
     /** Routes from the services' {@code hosts} only, with the given {@link MetricsSettings}. */
@@ -71,19 +75,25 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
                          Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
                          List<Cidr> trustedProxies, Map<String, ServiceConfig> services, MetricsSettings metrics) {
         this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
-                Routes.of(services, List.of()), metrics);
+                Routes.of(services, List.of()), metrics, null);
     }
 
     /** The same settings with other services (Kubernetes mode swaps services only). */
     public GatewayConfig withServices(Map<String, ServiceConfig> newServices) {
         return new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown,
-                trustedProxies, newServices, Routes.of(newServices, List.of()), metrics);
+                trustedProxies, newServices, Routes.of(newServices, List.of()), metrics, tls);
     }
 
     /** The same settings with other services and routes (Kubernetes mode). */
     public GatewayConfig withRouting(Map<String, ServiceConfig> newServices, Routes newRoutes) {
         return new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown,
-                trustedProxies, newServices, newRoutes, metrics);
+                trustedProxies, newServices, newRoutes, metrics, tls);
+    }
+
+    /** The same settings with another HTTPS listener (null: none). */
+    public GatewayConfig withTls(TlsSettings newTls) {
+        return new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown,
+                trustedProxies, services, routes, metrics, newTls);
     }
 
     /** The effective number of event-loop threads. */

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -51,6 +52,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private LoopConnectionPool pool;
     private String clientIp = "unknown";
     private boolean trusted;
+    /** The connection came in over TLS: {@code X-Forwarded-Proto: https}. */
+    private boolean secure;
 
     private Exchange exchange;
     private ArrayDeque<Object> pending;
@@ -87,6 +90,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
         ch.config().setAutoRead(false);
+        secure = ch.pipeline().get(SslHandler.class) != null;
         if (!proxy.clientOpened(ch)) {
             proxy.countOverloaded();
             respondAndClose(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections");
@@ -272,7 +276,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         boolean upgrade = HeaderRules.isUpgrade(req);
         boolean expectContinue = HttpUtil.is100ContinueExpected(req);
         boolean http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
-        HeaderRules.prepareRequest(req, upgrade, clientIp, trusted);
+        HeaderRules.prepareRequest(req, upgrade, clientIp, trusted, secure);
         Exchange ex = new Exchange(service, color, endpoint, req, keepAlive, http10, upgrade,
                 req.method() == HttpMethod.HEAD, expectContinue, System.nanoTime());
         endpoint.requestStarted();
@@ -571,7 +575,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.endpoint.requestEnded();
         ex.pool.requestEnded();
         if (proxy.settings().accessLog()) {
-            AccessLog.forwarded(ex, status, nanos, clientIp);
+            AccessLog.forwarded(ex, status, nanos, clientIp, secure);
         }
     }
 
@@ -633,7 +637,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         refusedHead = null;
         refusedRoute = null;
         if (proxy.settings().accessLog()) {
-            AccessLog.refused(head, route, status.code(), reason, clientIp);
+            AccessLog.refused(head, route, status.code(), reason, clientIp, secure);
         }
     }
 

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 
 /** Pipeline of a client connection: a byte observer (for the header timeout), decoder, encoder, frontend. */
@@ -26,10 +27,18 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        install(ch.pipeline());
+    }
+
+    /**
+     * Adds the HTTP/1.1 proxy handlers at the end of {@code pipeline} (the plain listener's whole pipeline; the HTTPS
+     * listener's after TLS and ALPN, which then fires {@code channelActive} through them).
+     */
+    public void install(ChannelPipeline pipeline) {
         ProxyResponseEncoder encoder = new ProxyResponseEncoder();
         ProxyRequestDecoder decoder = new ProxyRequestDecoder(decoderConfig.clone());
         FrontendHandler frontend = new FrontendHandler(proxy, decoder, encoder);
-        ch.pipeline().addLast("bytes", new BytesObserver(frontend))
+        pipeline.addLast("bytes", new BytesObserver(frontend))
                 .addLast("decoder", decoder)
                 .addLast("encoder", encoder)
                 .addLast("frontend", frontend);
