@@ -162,7 +162,9 @@ public final class CertificateStore implements Mapping<String, SslContext> {
         if (selfSigned == null) {
             SelfSignedCertificate ssc;
             try {
-                ssc = new SelfSignedCertificate("teal.invalid");
+                long now = System.currentTimeMillis();
+                ssc = new SelfSignedCertificate("teal.invalid", new java.util.Date(now - 3_600_000L),
+                        new java.util.Date(now + 365L * 86_400_000L), "EC", 256);
             } catch (CertificateException e) {
                 throw new ConfigException("tls: no default certificate configured and none could be generated ("
                         + e.getMessage() + "); set tls.default");
