@@ -58,6 +58,11 @@ public final class CertificateStore implements Mapping<String, SslContext> {
         return loader.provider();
     }
 
+    /** What turns PEM into certificates for this listener (Kubernetes mode loads Secrets with it). */
+    public CertificateLoader loader() {
+        return loader;
+    }
+
     /**
      * Serves the certificates {@code next} names. Pairs whose files did not change are kept as they are; a pair
      * already served whose files changed into something that does not load is rejected as in {@link #refreshFiles}.

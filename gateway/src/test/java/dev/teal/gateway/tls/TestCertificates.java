@@ -22,16 +22,16 @@ import javax.net.ssl.TrustManagerFactory;
  * Certificates made for one test by the {@code openssl} CLI (valid two days: nothing checked in expires), and a JDK
  * TLS client that trusts exactly them.
  */
-final class TestCertificates {
+public final class TestCertificates {
     private final Path dir;
     private final List<java.security.cert.Certificate> trusted = new ArrayList<>();
 
-    TestCertificates(Path dir) {
+    public TestCertificates(Path dir) {
         this.dir = dir;
     }
 
     /** A self-signed EC certificate for {@code cn} naming {@code hosts} (SAN); files {@code name.crt}, {@code name.key}. */
-    Pair create(String name, String cn, String... hosts) throws IOException, InterruptedException {
+    public Pair create(String name, String cn, String... hosts) throws IOException, InterruptedException {
         Path crt = dir.resolve(name + ".crt");
         Path key = dir.resolve(name + ".key");
         generate(crt, key, cn, hosts);
@@ -87,7 +87,7 @@ final class TestCertificates {
     }
 
     /** A TLS 1.2/1.3 client context trusting every certificate made here so far. */
-    SSLContext clientContext() throws Exception {
+    public SSLContext clientContext() throws Exception {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
         int i = 0;
@@ -102,7 +102,7 @@ final class TestCertificates {
     }
 
     /** A handshaken TLS connection to 127.0.0.1:port naming {@code sni} (null: no SNI). */
-    SSLSocket connect(int port, String sni) throws Exception {
+    public SSLSocket connect(int port, String sni) throws Exception {
         return connect(clientContext(), port, sni);
     }
 
@@ -138,11 +138,11 @@ final class TestCertificates {
     }
 
     /** The subject CN of the certificate the server presented on {@code s}. */
-    static String servedCn(Socket s) throws Exception {
+    public static String servedCn(Socket s) throws Exception {
         X509Certificate leaf = (X509Certificate) ((SSLSocket) s).getSession().getPeerCertificates()[0];
         return leaf.getSubjectX500Principal().getName().replace("CN=", "");
     }
 
-    record Pair(Path cert, Path key) {
+    public record Pair(Path cert, Path key) {
     }
 }
