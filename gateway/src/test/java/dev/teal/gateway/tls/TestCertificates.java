@@ -107,7 +107,7 @@ public final class TestCertificates {
     }
 
     /** As {@link #connect}, trusting any certificate: to look at one the test did not make (self-signed). */
-    SSLSocket connectTrustingAny(int port, String sni) throws Exception {
+    public SSLSocket connectTrustingAny(int port, String sni) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
             @Override
