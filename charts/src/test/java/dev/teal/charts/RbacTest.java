@@ -69,7 +69,7 @@ class RbacTest {
     }
 
     @Test
-    void gatewayHasNoSecretAccess() {
+    void gatewayHasNoSecretAccessUnlessTlsFromIngresses() {
         for (var manifests : List.of(TealChart.render(), TealChart.render(TealChart.ALL_FEATURES_ON))) {
             assertThat(grants(manifests, "teal-gateway")).noneMatch(g -> g.resource().startsWith("secrets"));
         }
