@@ -181,6 +181,7 @@ public final class Gateway implements AutoCloseable {
         certificates = store;
         tlsListener = bind(config.tls().listen(),
                 new TlsInitializer(store, http1, http2, config.timeouts().header()), false);
+        proxy.update(ProxySettings.of(config, tlsPort())); // redirects name the bound port
         control.scheduleWithFixedDelay(() -> {
             try {
                 store.refreshFiles("file change");
@@ -246,7 +247,7 @@ public final class Gateway implements AutoCloseable {
             certs.configure(next.tls()); // first: a certificate that cannot be loaded refuses the whole file
         }
         router.apply(prev, next);
-        proxy.update(ProxySettings.of(next));
+        proxy.update(ProxySettings.of(next, Math.max(tlsPort(), 0)));
         for (LoopConnectionPool p : loopPools.all()) {
             p.update(next.timeouts().connect(), next.timeouts().upstreamIdle(), next.upstream().maxConnectionsPerEndpoint());
         }

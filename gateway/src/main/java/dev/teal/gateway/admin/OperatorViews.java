@@ -120,6 +120,8 @@ final class OperatorViews {
             if (c.tls().defaultCertificate() != null) {
                 files(tn.putObject("default"), c.tls().defaultCertificate());
             }
+            strings(tn.putArray("sslRedirect"), c.tls().sslRedirect());
+            tn.put("redirectPort", c.tls().redirectPort());
             var certs = tn.putArray("certificates");
             for (HostCertificate hc : c.tls().certificates()) {
                 ObjectNode cn = certs.addObject();

@@ -45,6 +45,10 @@ public final class ConfigDiff {
                 b.tls() == null ? null : b.tls().defaultCertificate());
         add(out, "tls.certificates", a.tls() == null ? null : a.tls().certificates(),
                 b.tls() == null ? null : b.tls().certificates());
+        add(out, "tls.sslRedirect", a.tls() == null ? null : a.tls().sslRedirect(),
+                b.tls() == null ? null : b.tls().sslRedirect());
+        add(out, "tls.redirectPort", a.tls() == null ? null : a.tls().redirectPort(),
+                b.tls() == null ? null : b.tls().redirectPort());
         for (ServiceConfig s : b.services().values()) {
             ServiceConfig old = a.services().get(s.name());
             if (old == s) {

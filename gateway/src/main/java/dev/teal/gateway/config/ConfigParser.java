@@ -146,10 +146,11 @@ public final class ConfigParser {
 
     /**
      * {@code tls:}: {@code listen} (required), {@code default} ({@code cert}, {@code key}; optional) and
-     * {@code certificates} (each {@code hosts}, {@code cert}, {@code key}).
+     * {@code certificates} (each {@code hosts}, {@code cert}, {@code key}), {@code sslRedirect} (hosts),
+     * {@code redirectPort}.
      */
     private static TlsSettings tls(Node n) {
-        n.requireObject(Set.of("listen", "default", "certificates"));
+        n.requireObject(Set.of("listen", "default", "certificates", "sslRedirect", "redirectPort"));
         HostPort listen = n.required("listen").hostPort();
         CertificateFiles def = n.optional("default").map(d -> {
             d.requireObject(Set.of("cert", "key"));
@@ -161,7 +162,10 @@ public final class ConfigParser {
             CertificateFiles f = files(c);
             return c.build(() -> new HostCertificate(hosts, f));
         })).orElse(List.of());
-        return n.build(() -> new TlsSettings(listen, def, certs));
+        List<String> redirect = n.optional("sslRedirect")
+                .map(l -> l.list(x -> x.build(() -> Names.host(x.string())))).orElse(List.of());
+        int redirectPort = n.optional("redirectPort").map(p -> p.integer(0, 65535)).orElse(0);
+        return n.build(() -> new TlsSettings(listen, def, certs, redirect, redirectPort));
     }
 
     private static CertificateFiles files(Node n) {

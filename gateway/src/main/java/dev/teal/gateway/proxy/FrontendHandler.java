@@ -244,6 +244,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         boolean hasBody = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+        if (!secure) {
+            String location = s.sslRedirect().location(req.headers().get(HttpHeaderNames.HOST), req.uri());
+            if (location != null) {
+                redirect(location, keepAlive && !hasBody);
+                return;
+            }
+        }
         ServiceRoute route = proxy.router().current().route(req.headers().get(HttpHeaderNames.HOST), req.uri());
         if (route == null) {
             proxy.countNoRoute();
@@ -619,6 +626,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         logRefusal(status, text);
         encoder.answeringHead(headRequest);
         ctx.writeAndFlush(ErrorResponses.of(status, text, false));
+        discarding = true; // swallow the request's (empty) last content, then go on
+        timeouts.stop();
+    }
+
+    /** A plain-HTTP request for a host that is served over HTTPS only: {@code 308} to the same URL on https. */
+    private void redirect(String location, boolean keepOpen) {
+        boolean close = !keepOpen || proxy.isShuttingDown() || inputClosed;
+        logRefusal(HttpResponseStatus.PERMANENT_REDIRECT, "redirect to https");
+        encoder.answeringHead(headRequest);
+        if (close) {
+            ctx.write(ErrorResponses.redirect(location, true));
+            closeAfterFlush();
+            return;
+        }
+        ctx.writeAndFlush(ErrorResponses.redirect(location, false));
         discarding = true; // swallow the request's (empty) last content, then go on
         timeouts.stop();
     }

@@ -60,7 +60,12 @@ class IngressTlsTest {
     }
 
     private void ingress(String name, String host, String secret) {
-        Ingress i = new IngressBuilder(ClusterObjects.ingress(name, "teal", host, "web")).editSpec().addNewTl()
+        ingress(name, host, secret, Map.of());
+    }
+
+    private void ingress(String name, String host, String secret, Map<String, String> annotations) {
+        Ingress i = new IngressBuilder(ClusterObjects.ingress(name, "teal", host, "web")).editMetadata()
+                .withAnnotations(annotations).endMetadata().editSpec().addNewTl()
                 .withHosts(host).withSecretName(secret).endTl().endSpec().build();
         client.network().v1().ingresses().inNamespace(NS).resource(i).create();
     }
@@ -147,6 +152,36 @@ class IngressTlsTest {
         assertThat(secretCalls).isNotEmpty().allSatisfy(c -> {
             assertThat(c.path()).startsWith("/api/v1/namespaces/certs-only/secrets");
             assertThat(c.method()).isEqualTo("GET");
+        });
+    }
+
+    @Test
+    void sslRedirectAnnotationSendsPlainHttpToHttpsAndABadValueIsReportedAndIgnored() throws Exception {
+        TestCertificates.Pair a = certs.create("a", "a-cert", HOST);
+        client.secrets().inNamespace(NS).resource(secret("shop-tls", a, a.key())).create();
+        ingress("shop", HOST, "shop-tls", Map.of("teal.dev/ssl-redirect", "true"));
+        ingress("typo", "typo.example.com", "shop-tls", Map.of("teal.dev/ssl-redirect", "yes"));
+        ClusterGateway gw = start(null);
+
+        int https = gw.gateway().tlsPort();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (RawClient c = new RawClient(gw.gateway().proxyPort())) {
+                return c.get("/a?b=c", HOST).status() == 308;
+            }
+        });
+        try (RawClient c = new RawClient(gw.gateway().proxyPort())) {
+            RawClient.Response r = c.get("/a?b=c", HOST);
+            assertThat(r.header("location")).isEqualTo("https://" + HOST + ":" + https + "/a?b=c");
+            RawClient.Response typo = c.get("/", "typo.example.com");
+            assertThat(typo.status()).as("a bad value redirects nothing").isEqualTo(200);
+        }
+        try (SSLSocket s = certs.connect(https, HOST); RawClient c = new RawClient(s)) {
+            assertThat(c.get("/a", HOST).text()).isEqualTo("web\n");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !events("InvalidAnnotation").isEmpty());
+        assertThat(events("InvalidAnnotation")).singleElement().satisfies(e -> {
+            assertThat(e.getInvolvedObject().getName()).isEqualTo("typo");
+            assertThat(e.getMessage()).contains("teal.dev/ssl-redirect: 'yes' is not true or false");
         });
     }
 }
