@@ -35,6 +35,8 @@ class TlsChartTest {
         var m = TealChart.render("gateway: {tls: {enabled: true}, ports: {https: 9443}, service: {httpsPort: 8443}}");
         assertThat(WorkloadTest.gatewayConfig(m).at("/tls/listen").asString()).isEqualTo("0.0.0.0:9443");
         assertThat(WorkloadTest.gatewayConfig(m).at("/tls/default").isMissingNode()).isTrue();
+        assertThat(WorkloadTest.gatewayConfig(m).at("/tls/redirectPort").asInt()).as("the Service's port")
+                .isEqualTo(8443);
         assertThat(WorkloadTest.container(m, "teal-gateway").getPorts())
                 .filteredOn(p -> p.getName().equals("https")).singleElement()
                 .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(9443));
