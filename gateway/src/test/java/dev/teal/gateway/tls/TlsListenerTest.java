@@ -221,6 +221,39 @@ class TlsListenerTest {
     }
 
     @Test
+    void anHttp2InstallerIsOfferedH2ByAlpnAndGetsTheConnection() throws Exception {
+        certs = new TestCertificates(dir);
+        exact = certs.create("exact", "exact-cert", "a.example");
+        CountDownLatch installed = new CountDownLatch(1);
+        Http2Installer h2 = pipeline -> {
+            installed.countDown();
+            pipeline.addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
+                    ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("h2 here",
+                            java.nio.charset.StandardCharsets.US_ASCII)).addListener(
+                            io.netty.channel.ChannelFutureListener.CLOSE);
+                }
+            });
+        };
+        dev.teal.gateway.Gateway g = dev.teal.gateway.Gateway.start(dev.teal.gateway.config.ConfigParser.parse("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                tls:
+                  listen: 127.0.0.1:0
+                  default: {cert: %s, key: %s}
+                """.formatted(exact.cert(), exact.key())), "file", "test", h2);
+        try {
+            String port = "127.0.0.1:" + g.tlsPort();
+            assertThat(sClient("-connect", port, "-alpn", "h2,http/1.1")).contains("ALPN protocol: h2");
+            assertThat(installed.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(sClient("-connect", port, "-alpn", "http/1.1")).contains("ALPN protocol: http/1.1");
+        } finally {
+            g.close();
+        }
+    }
+
+    @Test
     void withoutTlsSectionThereIsNoHttpsListener() throws Exception {
         f = GatewayFixture.blueGreen("");
         assertThat(f.gateway().tlsPort()).isEqualTo(-1);
