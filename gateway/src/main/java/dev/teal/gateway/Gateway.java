@@ -243,8 +243,10 @@ public final class Gateway implements AutoCloseable {
             LOG.atWarn().log("metrics settings take effect only after a restart; kept as they are");
         }
         CertificateStore certs = certificates;
-        if (certs != null && next.tls() != null) {
-            certs.configure(next.tls()); // first: a certificate that cannot be loaded refuses the whole file
+        if (certs != null && next.tls() != null && !next.tls().equals(prev.tls())) {
+            // first: a new certificate that cannot be loaded refuses the whole file (changed file content is
+            // picked up by the certificate check every second and on reload)
+            certs.configure(next.tls());
         }
         router.apply(prev, next);
         proxy.update(ProxySettings.of(next, Math.max(tlsPort(), 0)));
