@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.teal.gateway.testing.GatewayFixture;
 import dev.teal.gateway.testing.RawClient;
 import java.nio.file.Files;
@@ -17,6 +21,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -172,15 +177,38 @@ class TlsListenerTest {
     }
 
     @Test
-    void mismatchedOrInvalidPairIsRejectedAndTheRunningCertificateStays() throws Exception {
+    void mismatchedOrInvalidPairIsRejectedInOneLogLineAndTheRunningCertificateStays() throws Exception {
         start(true);
-        Files.copy(wildcard.key(), exact.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        f.gateway().reload("test"); // as SIGHUP: files are read now
-        assertThat(cnFor("a.example")).isEqualTo("exact-cert");
-        Files.writeString(exact.cert(), "not a certificate");
-        assertThat(f.adminPost("/reload").statusCode()).isLessThan(500);
-        assertThat(cnFor("a.example")).isEqualTo("exact-cert");
-        assertThat(f.gateway().certificates().refreshFiles("test")).isZero(); // rejected content is not retried
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        try {
+            replaceAtomically(exact.key(), Files.readString(wildcard.key())); // a key of another certificate
+            f.gateway().reload("test"); // as SIGHUP: files are read now (the 1 s check may be first)
+            assertThat(cnFor("a.example")).isEqualTo("exact-cert");
+            replaceAtomically(exact.cert(), "not a certificate");
+            assertThat(f.adminPost("/reload").statusCode()).isLessThan(500);
+            assertThat(cnFor("a.example")).isEqualTo("exact-cert");
+            assertThat(f.gateway().certificates().refreshFiles("test")).isZero(); // rejected content: not again
+        } finally {
+            root.detachAppender(logs);
+        }
+        List<ILoggingEvent> rejected = logs.list.stream()
+                .filter(e -> e.getFormattedMessage().equals("certificate rejected; the running one is kept")).toList();
+        assertThat(rejected).as("one line per rejected content").hasSize(2).allSatisfy(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.ERROR);
+            assertThat(e.getThrowableProxy()).as("no stack trace").isNull();
+        });
+        assertThat(rejected.get(0).getKeyValuePairs().toString()).contains("does not belong to the certificate");
+        assertThat(rejected.get(1).getKeyValuePairs().toString()).contains("no CERTIFICATE block");
+    }
+
+    private static void replaceAtomically(Path file, String content) throws java.io.IOException {
+        Path tmp = Files.createTempFile(file.getParent(), "replace", ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Test
