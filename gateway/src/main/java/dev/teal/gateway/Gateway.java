@@ -2,7 +2,9 @@ package dev.teal.gateway;
 
 import dev.teal.contract.BuildInfo;
 import dev.teal.contract.ConfigException;
+import dev.teal.contract.HostPort;
 import dev.teal.contract.Units;
+import dev.teal.contract.status.TlsStatus;
 import dev.teal.gateway.admin.AdminServer;
 import dev.teal.gateway.config.ConfigDiff;
 import dev.teal.gateway.config.ConfigFile;
@@ -19,16 +21,14 @@ import dev.teal.gateway.routing.SwitchOutcome;
 import dev.teal.gateway.upstream.HealthChecker;
 import dev.teal.gateway.upstream.LoopConnectionPool;
 import dev.teal.gateway.upstream.LoopPools;
-import dev.teal.contract.HostPort;
-import dev.teal.contract.status.TlsStatus;
 import dev.teal.gateway.tls.CertificateLoader;
 import dev.teal.gateway.tls.CertificateStore;
 import dev.teal.gateway.tls.Http2Installer;
 import dev.teal.gateway.tls.TlsInitializer;
 import dev.teal.gateway.tls.TlsProvider;
-import io.netty.channel.ChannelHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -203,7 +203,8 @@ public final class Gateway implements AutoCloseable {
         if (c == null || l == null) {
             return null;
         }
-        return c.status(config.tls() == null ? "" : config.tls().listen().host() + ":" + tlsPort());
+        InetSocketAddress bound = (InetSocketAddress) l.localAddress();
+        return c.status(bound.getHostString() + ":" + bound.getPort());
     }
 
     /** The HTTPS listener's certificates (Kubernetes mode adds those of Ingress Secrets); null without TLS. */

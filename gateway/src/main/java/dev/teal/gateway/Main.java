@@ -164,6 +164,10 @@ public final class Main {
         Gateway gateway;
         try {
             gateway = Gateway.start(config);
+        } catch (ConfigException e) { // a certificate of tls: that cannot be loaded
+            LOG.atError().addKeyValue("file", file == null ? ConfigFile.EMBEDDED : file.toAbsolutePath())
+                    .addKeyValue("error", e.getMessage()).log("cannot start: invalid configuration");
+            return 2;
         } catch (RuntimeException e) {
             LOG.atError().addKeyValue("error", String.valueOf(e.getMessage())).log("cannot start: listener failed");
             return 1;
