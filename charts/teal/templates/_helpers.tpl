@@ -94,3 +94,20 @@ httpGet:
   port: {{ index . 1 }}
 {{ toYaml (index . 2) }}
 {{- end -}}
+
+{{/* Whether the gateway opens its HTTPS port: gateway.tls.enabled or gateway.tls.fromIngresses. */}}
+{{- define "teal.gateway.tls" -}}
+{{- if or .Values.gateway.tls.enabled .Values.gateway.tls.fromIngresses -}}true{{- end -}}
+{{- end }}
+
+{{/*
+The namespaces whose Secrets the gateway reads (comma-separated): gateway.tls.secretNamespaces, else
+watchNamespace; empty means every namespace.
+*/}}
+{{- define "teal.gateway.secretNamespaces" -}}
+{{- if .Values.gateway.tls.secretNamespaces -}}
+{{- join "," .Values.gateway.tls.secretNamespaces -}}
+{{- else -}}
+{{- .Values.watchNamespace -}}
+{{- end -}}
+{{- end }}

@@ -14,6 +14,9 @@ import dev.teal.gateway.discovery.ApiCall;
 import dev.teal.gateway.discovery.ClusterGateway;
 import dev.teal.gateway.discovery.ClusterMode;
 import dev.teal.gateway.discovery.RestartableApiServer;
+import dev.teal.gateway.tls.TestCertificates;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.Base64;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -37,7 +40,8 @@ import java.util.Map;
  * the gateway publishing its Service's address into that Ingress, a controller electing itself and making blue
  * active, then dying with the Lease held, a standby taking the expired Lease over and switching blue to green
  * (confirmed by the gateway's /status), labelling the Ingress, recording Events, scaling blue's Deployment to 0
- * through the scale subresource and giving the Lease up as it stops. What it leaves behind is the record of every call each identity made.
+ * through the scale subresource and giving the Lease up as it stops. With TLS from Ingresses, the Ingress names a TLS
+ * Secret and the gateway serves it. What it leaves behind is the record of every call each identity made.
  */
 final class CutoverScenario {
     static final String APP_NS = "shop";
@@ -76,12 +80,24 @@ final class CutoverScenario {
                     .withNewSpec().withSelector(Map.of("app", "shop"))
                     .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString(8080)).endPort()
                     .endSpec().build()).create();
-            admin.network().v1().ingresses().inNamespace(APP_NS).resource(new IngressBuilder().withNewMetadata()
+            Ingress shop = new IngressBuilder().withNewMetadata()
                     .withName("shop").withNamespace(APP_NS).endMetadata()
                     .withNewSpec().withIngressClassName(gs.ingressClass()).addNewRule().withHost("shop.example.com")
                     .withNewHttp().addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService()
                     .withName("shop").withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
-                    .endHttp().endRule().endSpec().build()).create();
+                    .endHttp().endRule().endSpec().build();
+            if (gs.tlsFromIngresses()) { // its TLS Secret, read by the gateway's Secret informer
+                TestCertificates.Pair pair = new TestCertificates(dir).create("shop", "shop.example.com",
+                        "shop.example.com");
+                admin.secrets().inNamespace(APP_NS).resource(new SecretBuilder().withNewMetadata()
+                        .withName("shop-tls").withNamespace(APP_NS).endMetadata().withType("kubernetes.io/tls")
+                        .addToData("tls.crt", Base64.getEncoder().encodeToString(Files.readAllBytes(pair.cert())))
+                        .addToData("tls.key", Base64.getEncoder().encodeToString(Files.readAllBytes(pair.key())))
+                        .build()).create();
+                shop = new IngressBuilder(shop).editSpec().addNewTl().withHosts("shop.example.com")
+                        .withSecretName("shop-tls").endTl().endSpec().build();
+            }
+            admin.network().v1().ingresses().inNamespace(APP_NS).resource(shop).create();
             for (String color : List.of("blue", "green")) {
                 deployment(admin, color);
                 DemoBackend backend = DemoBackend.start(color, 0);
@@ -93,6 +109,10 @@ final class CutoverScenario {
             closeLater.add(gatewayClient);
             ClusterGateway gateway = ClusterGateway.start(gatewayClient, gs);
             closeLater.add(gateway);
+            if (gs.tlsFromIngresses()) {
+                await().atMost(WAIT).until(() -> gateway.gateway().certificates().lookup("shop.example.com")
+                        .source().equals("secret:" + APP_NS + "/shop-tls"));
+            }
             slice(admin, cs.gatewayNamespace(), cs.gatewayAdminService(), gateway.gateway().adminPort(), "admin");
 
             KubernetesClient firstClient = api.client(token(controllerAccount));
@@ -148,9 +168,11 @@ final class CutoverScenario {
         }
         args.set(config + 1, file.toString());
         ClusterGateway.Settings s = ClusterMode.parse(args.toArray(String[]::new));
-        return new ClusterGateway.Settings(ConfigParser.parse("listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\nservices: {}\n"),
+        String tls = s.base().tls() == null ? "" : "tls: {listen: 127.0.0.1:0}\n";
+        return new ClusterGateway.Settings(
+                ConfigParser.parse("listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\n" + tls + "services: {}\n"),
                 s.namespace(), s.ingressClass(), s.publishService(), dir.resolve("snapshot.json"),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), s.tlsFromIngresses(), s.tlsSecretNamespaces());
     }
 
     /** The rendered controller command line, parsed. */

@@ -69,10 +69,18 @@ class RbacTest {
     }
 
     @Test
-    void gatewayHasNoSecretAccess() {
-        for (var manifests : List.of(TealChart.render(), TealChart.render(TealChart.ALL_FEATURES_ON))) {
-            assertThat(grants(manifests, "teal-gateway")).noneMatch(g -> g.resource().startsWith("secrets"));
-        }
+    void gatewayHasNoSecretAccessUnlessTlsFromIngresses() {
+        assertThat(grants(TealChart.render(), "teal-gateway")).noneMatch(g -> g.resource().startsWith("secrets"));
+        assertThat(grants(TealChart.render("gateway: {tls: {enabled: true}}"), "teal-gateway"))
+                .noneMatch(g -> g.resource().startsWith("secrets"));
+        // gateway.tls.fromIngresses (on in ALL_FEATURES_ON, with watchNamespace shop): list and watch, nothing else
+        assertThat(bound(TealChart.render(TealChart.ALL_FEATURES_ON), "teal-gateway"))
+                .filteredOn(b -> b.rules().stream().anyMatch(r -> r.getResources().contains("secrets")))
+                .singleElement().satisfies(b -> {
+                    assertThat(b.namespace()).isEqualTo("shop");
+                    assertThat(b.rules()).singleElement().satisfies(r -> assertThat(r.getVerbs())
+                            .containsExactly("list", "watch"));
+                });
     }
 
     @Test
@@ -163,8 +171,10 @@ class RbacTest {
         if ("ClusterRole".equals(ref.getKind())) {
             return manifests.get(ClusterRole.class, ref.getName()).getRules();
         }
-        Role role = manifests.get(Role.class, ref.getName());
-        assertThat(role.getMetadata().getNamespace()).as("Role %s namespace", ref.getName()).isEqualTo(namespace);
+        // a Role is found in the binding's namespace (the same name may be used in several namespaces)
+        Role role = manifests.all(Role.class).stream().filter(r -> ref.getName().equals(r.getMetadata().getName())
+                        && namespace.equals(r.getMetadata().getNamespace())).findFirst()
+                .orElseThrow(() -> new AssertionError("no Role " + ref.getName() + " in namespace " + namespace));
         return role.getRules();
     }
 

@@ -13,7 +13,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What the code sends is what the chart allows. {@link CutoverScenario} runs a full cutover with the gateway and the
@@ -30,10 +30,13 @@ class RecordedCallsRbacTest {
     private static final Pattern DISCOVERY = Pattern.compile("/(api|apis|version|healthz|livez|readyz|openapi)(/.*)?");
     private static final Pattern UNRECORDED = Pattern.compile("#\\s*unrecorded\\s+([a-z,]+)\\s+([a-z./]+):");
 
-    @ParameterizedTest(name = "watchNamespace set: {0}")
-    @ValueSource(booleans = {false, true})
-    void everyCallOfTheGatewayAndTheControllerIsAllowedByTheChartsRbac(boolean watchNamespace) throws Exception {
-        String values = watchNamespace ? "watchNamespace: " + CutoverScenario.APP_NS + "\n" : "{}\n";
+    @ParameterizedTest(name = "watchNamespace set: {0}, TLS from Ingresses: {1}")
+    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+    void everyCallOfTheGatewayAndTheControllerIsAllowedByTheChartsRbac(boolean watchNamespace, boolean tls)
+            throws Exception {
+        String values = (watchNamespace ? "watchNamespace: " + CutoverScenario.APP_NS + "\n" : "")
+                + (tls ? "gateway: {tls: {fromIngresses: true}}\n" : "");
+        values = values.isEmpty() ? "{}\n" : values;
         String rendered = TealChart.template(values);
         TealChart.Manifests m = TealChart.Manifests.parse(rendered);
         List<ApiCall> calls = CutoverScenario.run(m);

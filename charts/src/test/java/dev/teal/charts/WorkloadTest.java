@@ -51,7 +51,10 @@ class WorkloadTest {
                         assertThat(volume.getEmptyDir()).isNotNull();
                     }
                     assertThat(volume.getHostPath()).isNull();
-                    assertThat(volume.getSecret()).isNull();
+                    if (volume.getSecret() != null) { // only the opt-in default TLS certificate, read-only
+                        assertThat(volume.getName()).as("%s secret volume", name).isEqualTo("tls-default");
+                        assertThat(mount.getReadOnly()).isTrue();
+                    }
                 }
             }
         }

@@ -57,6 +57,12 @@ public final class Annotations {
      */
     public static final String RETRY = PREFIX + "retry";
 
+    /**
+     * On an Ingress: {@code "true"} answers plain-HTTP requests for its hosts with {@code 308} to {@code https://}
+     * (the gateway's HTTPS listener); {@code "false"} or absent: no redirect. Another value is reported and ignored.
+     */
+    public static final String SSL_REDIRECT = PREFIX + "ssl-redirect";
+
     /** Label set on the front Service and its Ingresses once a color is confirmed. */
     public static final String ACTIVE_COLOR_LABEL = PREFIX + "active-color";
 

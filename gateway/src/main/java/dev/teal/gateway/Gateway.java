@@ -2,7 +2,9 @@ package dev.teal.gateway;
 
 import dev.teal.contract.BuildInfo;
 import dev.teal.contract.ConfigException;
+import dev.teal.contract.HostPort;
 import dev.teal.contract.Units;
+import dev.teal.contract.status.TlsStatus;
 import dev.teal.gateway.admin.AdminServer;
 import dev.teal.gateway.config.ConfigDiff;
 import dev.teal.gateway.config.ConfigFile;
@@ -21,8 +23,14 @@ import dev.teal.gateway.routing.SwitchOutcome;
 import dev.teal.gateway.upstream.HealthChecker;
 import dev.teal.gateway.upstream.LoopConnectionPool;
 import dev.teal.gateway.upstream.LoopPools;
+import dev.teal.gateway.tls.CertificateLoader;
+import dev.teal.gateway.tls.CertificateStore;
+import dev.teal.gateway.tls.Http2Installer;
+import dev.teal.gateway.tls.TlsInitializer;
+import dev.teal.gateway.tls.TlsProvider;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -59,6 +67,9 @@ public final class Gateway implements AutoCloseable {
     private final ProxyContext proxy;
     private volatile GatewayConfig config;
     private volatile Channel listener;
+    private volatile Channel tlsListener;
+    /** The HTTPS listener's certificates; null without {@code tls:}. */
+    private volatile CertificateStore certificates;
     private volatile AdminServer admin;
     private volatile boolean ready;
     private volatile boolean stopping;
@@ -116,6 +127,15 @@ public final class Gateway implements AutoCloseable {
      * {@code embedded default}, {@code kubernetes}).
      */
     public static Gateway start(GatewayConfig config, String mode, String source) throws InterruptedException {
+        return start(config, mode, source, null);
+    }
+
+    /**
+     * As {@link #start(GatewayConfig, String, String)}, with another HTTP/2 side for HTTPS connections whose client
+     * chose {@code h2} by ALPN (null: the gateway's own HTTP/2 frontend, the same as for h2c).
+     */
+    public static Gateway start(GatewayConfig config, String mode, String source, Http2Installer http2)
+            throws InterruptedException {
         Gateway g = new Gateway(Objects.requireNonNull(config));
         g.configSource = Objects.requireNonNull(source);
         if (mode.equals("kubernetes")) {
@@ -127,15 +147,14 @@ public final class Gateway implements AutoCloseable {
             g.router.apply(null, config);
             g.admin = AdminServer.bind(config.admin(), g.transport, g.router, g.metrics, g::isReady, mode,
                     name -> g.statusExtras.apply(name),
-                    new AdminServer.Operations(g::config, () -> g.configSource, g::reload));
-            g.listener = new ServerBootstrap().group(g.workers).channel(g.transport.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.AUTO_READ, false)
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // a half-closed client still gets its answer
-                    .childHandler(new ProxyInitializer(g.proxy, config.limits().maxRequestLine(),
-                            config.limits().maxHeaderBytes()))
-                    .bind(new InetSocketAddress(config.listen().host(), config.listen().port())).sync().channel();
+                    new AdminServer.Operations(g::config, () -> g.configSource, g::reload, g::tlsStatus));
+            ProxyInitializer http1 = new ProxyInitializer(g.proxy, config.limits().maxRequestLine(),
+                    config.limits().maxHeaderBytes());
+            g.listener = g.bind(config.listen(), http1, true);
+            if (config.tls() != null) {
+                // ALPN h2 goes to the gateway's own HTTP/2 frontend unless the caller brings another
+                g.startTls(config, http1, http2 != null ? http2 : http1.http2()::install);
+            }
         } catch (InterruptedException | RuntimeException e) {
             g.close();
             throw e;
@@ -148,6 +167,63 @@ public final class Gateway implements AutoCloseable {
                 .addKeyValue("version", BuildInfo.current().version())
                 .addKeyValue("revision", BuildInfo.current().revision()).log("gateway started");
         return g;
+    }
+
+    private Channel bind(HostPort address, ChannelHandler initializer, boolean halfClosure) throws InterruptedException {
+        return new ServerBootstrap().group(workers).channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                // a half-closed client still gets its answer (plain HTTP; TLS ends with close_notify)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure)
+                .childHandler(initializer)
+                .bind(new InetSocketAddress(address.host(), address.port())).sync().channel();
+    }
+
+    /** The HTTPS listener: certificates loaded (a bad one fails the start), provider logged, files watched. */
+    private void startTls(GatewayConfig config, ProxyInitializer http1, Http2Installer http2)
+            throws InterruptedException {
+        TlsProvider provider = TlsProvider.detect();
+        CertificateStore store = new CertificateStore(new CertificateLoader(provider, http2 != null));
+        store.configure(config.tls());
+        certificates = store;
+        tlsListener = bind(config.tls().listen(),
+                new TlsInitializer(store, http1, http2, config.timeouts().header()), false);
+        proxy.update(ProxySettings.of(config, tlsPort())); // redirects name the bound port
+        control.scheduleWithFixedDelay(() -> {
+            try {
+                store.refreshFiles("file change");
+            } catch (RuntimeException e) {
+                LOG.atError().addKeyValue("error", e.toString()).log("certificate check failed");
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        LOG.atInfo().addKeyValue("provider", provider.name()).addKeyValue("version", provider.version())
+                .addKeyValue("why", provider.why())
+                .addKeyValue("listen", config.tls().listen().host() + ":" + tlsPort())
+                .addKeyValue("alpn", http2 != null ? "h2,http/1.1" : "http/1.1")
+                .addKeyValue("certificates", store.status("").certificates().size()).log("tls listener started");
+    }
+
+    /** {@code /status}'s {@code tls} part; null without an HTTPS listener. */
+    private TlsStatus tlsStatus() {
+        CertificateStore c = certificates;
+        Channel l = tlsListener;
+        if (c == null || l == null) {
+            return null;
+        }
+        InetSocketAddress bound = (InetSocketAddress) l.localAddress();
+        return c.status(bound.getHostString() + ":" + bound.getPort());
+    }
+
+    /** The HTTPS listener's certificates (Kubernetes mode adds those of Ingress Secrets); null without TLS. */
+    public CertificateStore certificates() {
+        return certificates;
+    }
+
+    /** The HTTPS listener's port; -1 without one. */
+    public int tlsPort() {
+        Channel l = tlsListener;
+        return l == null ? -1 : ((InetSocketAddress) l.localAddress()).getPort();
     }
 
     /**
@@ -165,6 +241,7 @@ public final class Gateway implements AutoCloseable {
             String running = switch (key) {
                 case "listen" -> prev.listen().toString();
                 case "admin" -> prev.admin().toString();
+                case "tls.listen" -> prev.tls() == null ? "none" : prev.tls().listen().toString();
                 default -> String.valueOf(prev.workers());
             };
             LOG.atWarn().addKeyValue("key", key).addKeyValue("running", running)
@@ -174,8 +251,14 @@ public final class Gateway implements AutoCloseable {
         if (!prev.metrics().equals(next.metrics())) {
             LOG.atWarn().log("metrics settings take effect only after a restart; kept as they are");
         }
+        CertificateStore certs = certificates;
+        if (certs != null && next.tls() != null && !next.tls().equals(prev.tls())) {
+            // first: a new certificate that cannot be loaded refuses the whole file (changed file content is
+            // picked up by the certificate check every second and on reload)
+            certs.configure(next.tls());
+        }
         router.apply(prev, next);
-        proxy.update(ProxySettings.of(next));
+        proxy.update(ProxySettings.of(next, Math.max(tlsPort(), 0)));
         for (LoopConnectionPool p : loopPools.all()) {
             p.update(next.timeouts().connect(), next.timeouts().upstreamIdle(), next.upstream().maxConnectionsPerEndpoint());
         }
@@ -194,6 +277,10 @@ public final class Gateway implements AutoCloseable {
      * @param trigger what asked, for the log
      */
     public ReloadResult reload(String trigger) {
+        CertificateStore certs = certificates;
+        if (certs != null) {
+            certs.refreshFiles(trigger); // certificate files are re-read whatever the configuration source
+        }
         ReloadResult r = reloader.apply(trigger);
         if (r.outcome() == ReloadResult.Outcome.NOT_RELOADABLE) {
             LOG.atWarn().addKeyValue("trigger", trigger).addKeyValue("reason", r.errors().get(0))
@@ -275,10 +362,7 @@ public final class Gateway implements AutoCloseable {
         LOG.atInfo().addKeyValue("preStopDelay", Units.format(delay))
                 .addKeyValue("timeout", Units.format(config.shutdown().timeout())).log("shutdown started");
         sleep(delay.toMillis());
-        Channel l = listener;
-        if (l != null) {
-            l.close().awaitUninterruptibly();
-        }
+        closeListeners();
         proxy.startShutdown();
         long deadline = System.nanoTime() + config.shutdown().timeout().toNanos();
         while (proxy.openClientConnections() > 0 && System.nanoTime() < deadline) {
@@ -290,6 +374,14 @@ public final class Gateway implements AutoCloseable {
         }
         close();
         LOG.atInfo().log("shutdown complete");
+    }
+
+    private void closeListeners() {
+        for (Channel l : new Channel[] {listener, tlsListener}) {
+            if (l != null) {
+                l.close().awaitUninterruptibly();
+            }
+        }
     }
 
     private static void sleep(long millis) {
@@ -304,10 +396,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
-        Channel l = listener;
-        if (l != null) {
-            l.close().awaitUninterruptibly();
-        }
+        closeListeners();
         AdminServer a = admin;
         if (a != null) {
             a.close();

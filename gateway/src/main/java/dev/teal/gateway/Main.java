@@ -47,6 +47,10 @@ public final class Main {
               --ingress-class NAME       cluster mode: the IngressClass to serve (default: teal)
               --publish-service NS/NAME  cluster mode: the Service whose address goes into Ingress status
                                          (default: none)
+              --tls-from-ingresses       cluster mode: serve the Secrets named in spec.tls of the Ingresses on the
+                                         HTTPS listener (tls.listen of --config, default 0.0.0.0:8443)
+              --tls-secret-namespaces NS,NS  cluster mode: the namespaces whose Secrets are read
+                                         (default: --namespace, or all)
               --seconds N                demo: how long it runs (default: 9)
               --version                  print the version, git revision and Java version
               -h, --help                 print this help
@@ -160,6 +164,10 @@ public final class Main {
         Gateway gateway;
         try {
             gateway = Gateway.start(config);
+        } catch (ConfigException e) { // a certificate of tls: that cannot be loaded
+            LOG.atError().addKeyValue("file", file == null ? ConfigFile.EMBEDDED : file.toAbsolutePath())
+                    .addKeyValue("error", e.getMessage()).log("cannot start: invalid configuration");
+            return 2;
         } catch (RuntimeException e) {
             LOG.atError().addKeyValue("error", String.valueOf(e.getMessage())).log("cannot start: listener failed");
             return 1;

@@ -121,7 +121,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
                 return params.containsKey("service") ? oneService(params.get("service"))
                         : json(HttpResponseStatus.OK,
-                        StatusView.of(router.current(), ready.getAsBoolean(), mode, statusExtras));
+                        StatusView.of(router.current(), ready.getAsBoolean(), mode, statusExtras,
+                                operations.tls().get()));
             case "/version":
                 return get ? json(HttpResponseStatus.OK, OperatorViews.version()) : notAllowed();
             case "/config":

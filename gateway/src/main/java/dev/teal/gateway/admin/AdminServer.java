@@ -1,6 +1,7 @@
 package dev.teal.gateway.admin;
 
 import dev.teal.contract.HostPort;
+import dev.teal.contract.status.TlsStatus;
 import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.config.ReloadResult;
 import dev.teal.gateway.listener.Transport;
@@ -36,9 +37,16 @@ public final class AdminServer implements AutoCloseable {
      * @param config the running configuration, for {@code GET /config}
      * @param source where it came from ({@code file: /path}, {@code embedded default}, {@code kubernetes})
      * @param reload reloads now and says how it went, for {@code POST /reload} (its argument: what asked)
+     * @param tls    the HTTPS listener's part of {@code /status}; it returns null when there is none
      */
     public record Operations(Supplier<GatewayConfig> config, Supplier<String> source,
-                             Function<String, ReloadResult> reload) {
+                             Function<String, ReloadResult> reload, Supplier<TlsStatus> tls) {
+
+        /** Without an HTTPS listener. */
+        public Operations(Supplier<GatewayConfig> config, Supplier<String> source,
+                          Function<String, ReloadResult> reload) {
+            this(config, source, reload, () -> null);
+        }
     }
 
     public static AdminServer bind(HostPort address, Transport transport, Router router, GatewayMetrics metrics,

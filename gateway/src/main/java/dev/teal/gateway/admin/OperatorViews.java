@@ -5,7 +5,9 @@ import dev.teal.contract.HealthCheck;
 import dev.teal.contract.HostPort;
 import dev.teal.contract.Units;
 import dev.teal.gateway.config.Cidr;
+import dev.teal.gateway.config.CertificateFiles;
 import dev.teal.gateway.config.GatewayConfig;
+import dev.teal.gateway.config.HostCertificate;
 import dev.teal.gateway.config.ReloadResult;
 import dev.teal.gateway.config.RouteRule;
 import dev.teal.gateway.config.ServiceConfig;
@@ -45,6 +47,11 @@ final class OperatorViews {
         strings(n.putArray("errors"), r.errors());
         strings(n.putArray("notes"), r.notes());
         return n;
+    }
+
+    private static void files(ObjectNode n, CertificateFiles f) {
+        n.put("cert", f.cert().toString());
+        n.put("key", f.key().toString());
     }
 
     static ObjectNode config(GatewayConfig c, String source) {
@@ -127,6 +134,21 @@ final class OperatorViews {
         m.put("endpointSeries", c.metrics().endpointSeries());
         m.put("connectionSeries", c.metrics().connectionSeries());
         m.put("fineLatencyBuckets", c.metrics().fineLatencyBuckets());
+        if (c.tls() != null) {
+            ObjectNode tn = n.putObject("tls");
+            tn.put("listen", c.tls().listen().toString());
+            if (c.tls().defaultCertificate() != null) {
+                files(tn.putObject("default"), c.tls().defaultCertificate());
+            }
+            strings(tn.putArray("sslRedirect"), c.tls().sslRedirect());
+            tn.put("redirectPort", c.tls().redirectPort());
+            var certs = tn.putArray("certificates");
+            for (HostCertificate hc : c.tls().certificates()) {
+                ObjectNode cn = certs.addObject();
+                strings(cn.putArray("hosts"), hc.hosts());
+                files(cn, hc.files());
+            }
+        }
         return root;
     }
 

@@ -8,6 +8,7 @@ import dev.teal.contract.status.RefusedSwitchStatus;
 import dev.teal.contract.status.ServiceStatus;
 import dev.teal.contract.status.StatusDocument;
 import dev.teal.contract.status.StatusJson;
+import dev.teal.contract.status.TlsStatus;
 import dev.teal.gateway.drain.Drain;
 import dev.teal.gateway.guard.GuardWindow;
 import dev.teal.gateway.routing.RefusedSwitch;
@@ -31,12 +32,12 @@ final class StatusView {
     }
 
     static StatusDocument of(RoutingSnapshot snapshot, boolean ready, String mode,
-                             Function<String, Map<String, ?>> extras) {
+                             Function<String, Map<String, ?>> extras, TlsStatus tls) {
         Map<String, ServiceStatus> services = new LinkedHashMap<>();
         for (ServiceRoute route : snapshot.services()) {
             services.put(route.service().name(), service(route, extras));
         }
-        return new StatusDocument(ready, mode, services);
+        return new StatusDocument(ready, mode, services, tls);
     }
 
     /**

@@ -12,7 +12,8 @@ public final class ConfigDiff {
     private ConfigDiff() {
     }
 
-    /** The keys that take effect only after a restart ({@code listen}, {@code admin}, {@code workers}) and differ. */
+    /** The keys that take effect only after a restart ({@code listen}, {@code admin}, {@code workers},
+     * {@code tls.listen}) and differ. */
     public static List<String> restartOnly(GatewayConfig a, GatewayConfig b) {
         List<String> out = new ArrayList<>();
         if (!a.listen().equals(b.listen())) {
@@ -23,6 +24,9 @@ public final class ConfigDiff {
         }
         if (a.workers() != b.workers()) {
             out.add("workers");
+        }
+        if (!Objects.equals(tlsListen(a), tlsListen(b))) {
+            out.add("tls.listen");
         }
         return out;
     }
@@ -38,6 +42,14 @@ public final class ConfigDiff {
         add(out, "shutdown", a.shutdown(), b.shutdown());
         add(out, "trustedProxies", a.trustedProxies().stream().map(Cidr::toString).toList(),
                 b.trustedProxies().stream().map(Cidr::toString).toList());
+        add(out, "tls.default", a.tls() == null ? null : a.tls().defaultCertificate(),
+                b.tls() == null ? null : b.tls().defaultCertificate());
+        add(out, "tls.certificates", a.tls() == null ? null : a.tls().certificates(),
+                b.tls() == null ? null : b.tls().certificates());
+        add(out, "tls.sslRedirect", a.tls() == null ? null : a.tls().sslRedirect(),
+                b.tls() == null ? null : b.tls().sslRedirect());
+        add(out, "tls.redirectPort", a.tls() == null ? null : a.tls().redirectPort(),
+                b.tls() == null ? null : b.tls().redirectPort());
         for (ServiceConfig s : b.services().values()) {
             ServiceConfig old = a.services().get(s.name());
             if (old == s) {
@@ -66,6 +78,10 @@ public final class ConfigDiff {
             }
         }
         return out;
+    }
+
+    private static Object tlsListen(GatewayConfig c) {
+        return c.tls() == null ? null : c.tls().listen();
     }
 
     private static void add(List<String> out, String key, Object a, Object b) {

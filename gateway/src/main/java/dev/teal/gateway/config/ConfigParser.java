@@ -30,7 +30,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class ConfigParser {
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
     private static final Set<String> TOP = Set.of("listen", "admin", "workers", "accessLog", "timeouts", "limits",
-            "upstream", "shutdown", "trustedProxies", "services", "routes", "metrics", "http2");
+            "upstream", "shutdown", "trustedProxies", "services", "routes", "metrics", "http2", "tls");
     private static final Set<String> ROUTE = Set.of("host", "path", "pathType", "service");
     private static final Set<String> SERVICE = Set.of("hosts", "active", "drainTimeout", "maxBodySize", "maxInflight",
             "healthCheck", "colors", "protocol", "preview", "sticky", "guard");
@@ -155,8 +155,45 @@ public final class ConfigParser {
             }
         }
         Routes routes = root.build(() -> Routes.of(services, explicit));
+        TlsSettings tls = root.optional("tls").map(ConfigParser::tls).orElse(null);
         return root.build(() -> new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream,
-                shutdown, trusted, services, routes, metrics, http2));
+                shutdown, trusted, services, routes, metrics, http2, tls));
+    }
+
+    /**
+     * {@code tls:}: {@code listen} (required), {@code default} ({@code cert}, {@code key}; optional) and
+     * {@code certificates} (each {@code hosts}, {@code cert}, {@code key}), {@code sslRedirect} (hosts),
+     * {@code redirectPort}.
+     */
+    private static TlsSettings tls(Node n) {
+        n.requireObject(Set.of("listen", "default", "certificates", "sslRedirect", "redirectPort"));
+        HostPort listen = n.required("listen").hostPort();
+        CertificateFiles def = n.optional("default").map(d -> {
+            d.requireObject(Set.of("cert", "key"));
+            return files(d);
+        }).orElse(null);
+        List<HostCertificate> certs = n.optional("certificates").map(l -> l.list(c -> {
+            c.requireObject(Set.of("hosts", "cert", "key"));
+            List<String> hosts = c.required("hosts").list(x -> x.build(() -> Names.host(x.string())));
+            CertificateFiles f = files(c);
+            return c.build(() -> new HostCertificate(hosts, f));
+        })).orElse(List.of());
+        List<String> redirect = n.optional("sslRedirect")
+                .map(l -> l.list(x -> x.build(() -> Names.host(x.string())))).orElse(List.of());
+        int redirectPort = n.optional("redirectPort").map(p -> p.integer(0, 65535)).orElse(0);
+        return n.build(() -> new TlsSettings(listen, def, certs, redirect, redirectPort));
+    }
+
+    private static CertificateFiles files(Node n) {
+        return new CertificateFiles(path(n.required("cert")), path(n.required("key")));
+    }
+
+    private static Path path(Node n) {
+        String s = n.string();
+        if (s.isBlank()) {
+            throw new ConfigException(n.path() + ": expected a file path");
+        }
+        return Path.of(s);
     }
 
     /**

@@ -18,11 +18,12 @@ import java.util.Objects;
  * @param routes          host and path rules to services, and the default service
  * @param metrics         optional {@code /metrics} series (per endpoint, fine latency buckets); read at start
  * @param http2           HTTP/2 from clients: h2c on the plaintext listener, and the per-connection abuse limits
+ * @param tls             the HTTPS listener and its certificates; null: no HTTPS listener
  */
 public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolean accessLog, Timeouts timeouts,
                             Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
                             List<Cidr> trustedProxies, Map<String, ServiceConfig> services, Routes routes,
-                            MetricsSettings metrics, Http2Config http2) {
+                            MetricsSettings metrics, Http2Config http2, TlsSettings tls) {
 
     public GatewayConfig {
         Objects.requireNonNull(listen, "listen");
@@ -39,6 +40,9 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
         }
         if (listen.port() != 0 && listen.equals(admin)) {
             throw new ConfigException("admin must not be the proxy listener (" + listen + ")");
+        }
+        if (tls != null && tls.listen().port() != 0 && (tls.listen().equals(listen) || tls.listen().equals(admin))) {
+            throw new ConfigException("tls.listen must differ from listen and admin (" + tls.listen() + ")");
         }
         services = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(services));
         Objects.requireNonNull(routes, "routes");
@@ -58,7 +62,25 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
                          List<Cidr> trustedProxies, Map<String, ServiceConfig> services, Routes routes,
                          MetricsSettings metrics) {
         this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
-                routes, metrics, Http2Config.DEFAULTS);
+                routes, metrics, Http2Config.DEFAULTS, null);
+    }
+
+    /** Without an HTTPS listener. */
+    public GatewayConfig(HostPort listen, HostPort admin, int workers, boolean accessLog, Timeouts timeouts,
+                         Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
+                         List<Cidr> trustedProxies, Map<String, ServiceConfig> services, Routes routes,
+                         MetricsSettings metrics, Http2Config http2) {
+        this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
+                routes, metrics, http2, null);
+    }
+
+    /** With the default {@link Http2Config}. */
+    public GatewayConfig(HostPort listen, HostPort admin, int workers, boolean accessLog, Timeouts timeouts,
+                         Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
+                         List<Cidr> trustedProxies, Map<String, ServiceConfig> services, Routes routes,
+                         MetricsSettings metrics, TlsSettings tls) {
+        this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
+                routes, metrics, Http2Config.DEFAULTS, tls);
     }
 
     /** Routes from the services' {@code hosts} only (see {@link Routes#of}), the default {@link MetricsSettings}. */
@@ -66,7 +88,7 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
                          Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
                          List<Cidr> trustedProxies, Map<String, ServiceConfig> services) {
         this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
-                Routes.of(services, List.of()), MetricsSettings.DEFAULTS);
+                Routes.of(services, List.of()), MetricsSettings.DEFAULTS, Http2Config.DEFAULTS, null);
     }
 
     /** With explicit routes and the default {@link MetricsSettings}. */
@@ -74,7 +96,7 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
                          Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
                          List<Cidr> trustedProxies, Map<String, ServiceConfig> services, Routes routes) {
         this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
-                routes, MetricsSettings.DEFAULTS);
+                routes, MetricsSettings.DEFAULTS, Http2Config.DEFAULTS, null);
     }
 
     /** Routes from the services' {@code hosts} only, with the given {@link MetricsSettings}. */
@@ -82,19 +104,25 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
                          Limits limits, UpstreamSettings upstream, ShutdownSettings shutdown,
                          List<Cidr> trustedProxies, Map<String, ServiceConfig> services, MetricsSettings metrics) {
         this(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown, trustedProxies, services,
-                Routes.of(services, List.of()), metrics);
+                Routes.of(services, List.of()), metrics, Http2Config.DEFAULTS, null);
     }
 
     /** The same settings with other services (Kubernetes mode swaps services only). */
     public GatewayConfig withServices(Map<String, ServiceConfig> newServices) {
         return new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown,
-                trustedProxies, newServices, Routes.of(newServices, List.of()), metrics, http2);
+                trustedProxies, newServices, Routes.of(newServices, List.of()), metrics, http2, tls);
     }
 
     /** The same settings with other services and routes (Kubernetes mode). */
     public GatewayConfig withRouting(Map<String, ServiceConfig> newServices, Routes newRoutes) {
         return new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown,
-                trustedProxies, newServices, newRoutes, metrics, http2);
+                trustedProxies, newServices, newRoutes, metrics, http2, tls);
+    }
+
+    /** The same settings with another HTTPS listener (null: none). */
+    public GatewayConfig withTls(TlsSettings newTls) {
+        return new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown,
+                trustedProxies, services, routes, metrics, http2, newTls);
     }
 
     /** The effective number of event-loop threads. */

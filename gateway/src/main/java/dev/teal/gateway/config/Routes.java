@@ -11,14 +11,22 @@ import java.util.Set;
 /**
  * The routing rules of a configuration and the service that gets what no rule matches.
  *
- * @param rules          every rule, each (host, path, prefix-or-exact) at most once
- * @param defaultService the service for requests no rule matches, or null: those get {@code 404}
+ * @param rules            every rule, each (host, path, prefix-or-exact) at most once
+ * @param defaultService   the service for requests no rule matches, or null: those get {@code 404}
+ * @param sslRedirectHosts hosts whose plain-HTTP requests are redirected to HTTPS (Ingresses with
+ *                         {@code teal.dev/ssl-redirect: "true"}); exact names or {@code *.} wildcards
  */
-public record Routes(List<RouteRule> rules, String defaultService) {
+public record Routes(List<RouteRule> rules, String defaultService, java.util.SortedSet<String> sslRedirectHosts) {
     public static final Routes NONE = new Routes(List.of(), null);
+
+    /** Without redirects. */
+    public Routes(List<RouteRule> rules, String defaultService) {
+        this(rules, defaultService, new java.util.TreeSet<>());
+    }
 
     public Routes {
         rules = List.copyOf(rules);
+        sslRedirectHosts = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(sslRedirectHosts));
         Set<String> seen = new HashSet<>();
         for (RouteRule r : rules) {
             if (!seen.add(r.conflictKey())) {

@@ -81,6 +81,7 @@ public final class ClusterDiscovery implements AutoCloseable {
     private Set<ServiceMapBuilder.Problem> reported = Set.of();
     private volatile ServiceMapBuilder.Result last;
     private volatile boolean closed;
+    private volatile Runnable afterRebuild = () -> { };
 
     /**
      * @param namespace      the namespace to follow, or null for all
@@ -111,8 +112,7 @@ public final class ClusterDiscovery implements AutoCloseable {
         this.slices = informer(scope(client.discovery().v1().endpointSlices(), namespace));
         this.ingressClasses = informer(client.network().v1().ingressClasses().withName(ingressClass));
         informers.remove(ingressClasses); // optional: without it (no RBAC, not there yet) the class is not the default
-        this.identity = System.getenv().getOrDefault("POD_NAME",
-                System.getenv().getOrDefault("HOSTNAME", "teal-gateway"));
+        this.identity = identity();
         if (publishService != null) {
             int slash = publishService.indexOf('/');
             if (slash <= 0 || slash == publishService.length() - 1) {
@@ -127,6 +127,11 @@ public final class ClusterDiscovery implements AutoCloseable {
             publishName = null;
             publish = null;
         }
+    }
+
+    /** Who records Events: the pod's name. */
+    static String identity() {
+        return System.getenv().getOrDefault("POD_NAME", System.getenv().getOrDefault("HOSTNAME", "teal-gateway"));
     }
 
     private static <T, L, R> Informable<T> scope(MixedOperation<T, L, ?> op, String namespace) {
@@ -267,6 +272,23 @@ public final class ClusterDiscovery implements AutoCloseable {
         if (addressDirty.getAndSet(false)) {
             publishAddress();
         }
+        afterRebuild.run();
+    }
+
+    /** Runs on the discovery thread after every rebuild (the Ingress TLS certificates follow the Ingresses). */
+    public void afterRebuild(Runnable action) {
+        this.afterRebuild = Objects.requireNonNull(action);
+    }
+
+    /** The Ingresses of the gateway's class, as the informer holds them now. */
+    public List<Ingress> servedIngresses() {
+        boolean defaultClass = defaultClass();
+        return ingresses.getStore().list().stream().filter(i -> builder.serves(i, defaultClass)).toList();
+    }
+
+    /** The client, and who records Events ({@code POD_NAME}), for what works beside discovery. */
+    KubernetesClient client() {
+        return client;
     }
 
     /**
@@ -339,6 +361,11 @@ public final class ClusterDiscovery implements AutoCloseable {
     }
 
     private void event(ServiceMapBuilder.Problem p) {
+        warning(client, identity, p);
+    }
+
+    /** Records {@code p} as a Warning Event on its Ingress; best effort (a failure is logged). */
+    static void warning(KubernetesClient client, String identity, ServiceMapBuilder.Problem p) {
         String ts = Instant.now().toString();
         String name = p.ingress() + "." + Long.toHexString(System.currentTimeMillis())
                 + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x1000, 0x10000));

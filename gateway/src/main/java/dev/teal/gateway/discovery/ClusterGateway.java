@@ -3,12 +3,15 @@ package dev.teal.gateway.discovery;
 import dev.teal.contract.ConfigException;
 import dev.teal.contract.Units;
 import dev.teal.gateway.Gateway;
+import dev.teal.contract.HostPort;
 import dev.teal.gateway.config.GatewayConfig;
+import dev.teal.gateway.config.TlsSettings;
 import dev.teal.gateway.config.ReloadResult;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -34,13 +37,39 @@ public final class ClusterGateway implements AutoCloseable {
      * @param publishService {@code namespace/name} whose address goes into Ingress status, or null
      * @param snapshotFile   where the last-known-good service map is kept
      * @param syncTimeout    how long start waits for the first list before it serves from the snapshot file
+     * @param tlsFromIngresses serve the Secrets named in {@code spec.tls} of the Ingresses (needs the HTTPS listener:
+     *                       {@code tls.listen} of {@code base}, else {@code 0.0.0.0:8443})
+     * @param tlsSecretNamespaces the namespaces whose Secrets are read; null: {@code namespace} (all when that is null)
      */
     public record Settings(GatewayConfig base, String namespace, String ingressClass, String publishService,
-                           Path snapshotFile, Duration syncTimeout) {
+                           Path snapshotFile, Duration syncTimeout, boolean tlsFromIngresses,
+                           List<String> tlsSecretNamespaces) {
+
+        public Settings {
+            tlsSecretNamespaces = tlsSecretNamespaces == null ? null : List.copyOf(tlsSecretNamespaces);
+            if (tlsFromIngresses && base.tls() == null) {
+                base = base.withTls(new TlsSettings(new HostPort("0.0.0.0", 8443), null, List.of()));
+            }
+        }
+
+        /** Without certificates from Ingresses. */
+        public Settings(GatewayConfig base, String namespace, String ingressClass, String publishService,
+                        Path snapshotFile, Duration syncTimeout) {
+            this(base, namespace, ingressClass, publishService, snapshotFile, syncTimeout, false, null);
+        }
+
+        /** The namespaces whose Secrets are read; null: all. */
+        public List<String> secretNamespaces() {
+            if (tlsSecretNamespaces != null) {
+                return tlsSecretNamespaces;
+            }
+            return namespace == null ? null : List.of(namespace);
+        }
     }
 
     private final Gateway gateway;
     private final ClusterDiscovery discovery;
+    private volatile IngressCertificates certificates;
     private final SnapshotWriter<ServiceMapBuilder.Result> snapshot;
     private volatile Map<String, ServiceMapBuilder.Origin> origins = Map.of();
 
@@ -99,6 +128,13 @@ public final class ClusterGateway implements AutoCloseable {
             ServiceMapBuilder.Origin o = cg.origins.get(name);
             return o == null ? null : Map.of("kubernetes", o.toStatus());
         });
+        if (settings.tlsFromIngresses()) {
+            IngressCertificates ic = new IngressCertificates(client, settings.secretNamespaces(),
+                    discovery::servedIngresses, gateway.certificates(), gateway.certificates().loader());
+            cg.certificates = ic;
+            discovery.afterRebuild(ic::changed);
+            ic.start();
+        }
         CompletableFuture<Void> synced = discovery.start();
         try {
             CompletableFuture.anyOf(synced, stopRequested).get(settings.syncTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -126,6 +162,13 @@ public final class ClusterGateway implements AutoCloseable {
         snapshot.offer(result); // written by its own thread, at most once per SNAPSHOT_INTERVAL
     }
 
+    private void closeCertificates() {
+        IngressCertificates ic = certificates;
+        if (ic != null) {
+            ic.close();
+        }
+    }
+
     public Gateway gateway() {
         return gateway;
     }
@@ -136,6 +179,7 @@ public final class ClusterGateway implements AutoCloseable {
 
     /** Graceful stop (see {@link Gateway#shutdown()}); the informers stop first so nothing changes meanwhile. */
     public void shutdown() {
+        closeCertificates();
         discovery.close();
         snapshot.close();
         gateway.shutdown();
@@ -143,6 +187,7 @@ public final class ClusterGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        closeCertificates();
         discovery.close();
         snapshot.close();
         gateway.close();

@@ -18,7 +18,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The command line of cluster mode: {@code --kubernetes [--namespace NS] [--config global.yaml]
- * [--snapshot-file PATH] [--ingress-class teal] [--publish-service NS/NAME]}. In-cluster config or {@code KUBECONFIG}.
+ * [--snapshot-file PATH] [--ingress-class teal] [--publish-service NS/NAME] [--tls-from-ingresses
+ * [--tls-secret-namespaces NS,NS]]}. In-cluster config or {@code KUBECONFIG}.
  * The optional file gives listeners, timeouts and limits in the file-mode schema; its {@code services} (if any) are
  * ignored. Without a file both listeners bind all interfaces ({@code 0.0.0.0:8080}, admin {@code 0.0.0.0:9901}), so the
  * controller can reach the admin API on the pod's address.
@@ -26,7 +27,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class ClusterMode {
     static final String DEFAULTS = "listen: 0.0.0.0:8080\nadmin: 0.0.0.0:9901\nservices: {}\n";
     public static final String USAGE = "       java -jar teal-gateway.jar --kubernetes [--namespace NS] [--config FILE]"
-            + " [--snapshot-file PATH] [--ingress-class teal] [--publish-service NS/NAME]";
+            + " [--snapshot-file PATH] [--ingress-class teal] [--publish-service NS/NAME]"
+            + " [--tls-from-ingresses [--tls-secret-namespaces NS,NS]]";
 
     private ClusterMode() {
     }
@@ -54,13 +56,19 @@ public final class ClusterMode {
         Path snapshot = Path.of(System.getProperty("java.io.tmpdir"), "teal", "snapshot.json");
         String ingressClass = Defaults.INGRESS_CLASS;
         String publish = null;
+        boolean tlsFromIngresses = false;
+        java.util.List<String> secretNamespaces = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--kubernetes")) {
                 continue;
             }
+            if (flag.equals("--tls-from-ingresses")) {
+                tlsFromIngresses = true;
+                continue;
+            }
             if (!java.util.Set.of("--namespace", "--config", "--snapshot-file", "--ingress-class",
-                    "--publish-service").contains(flag)) {
+                    "--publish-service", "--tls-secret-namespaces").contains(flag)) {
                 throw new IllegalArgumentException("unknown argument '" + flag + "'");
             }
             if (i + 1 >= args.length) {
@@ -73,11 +81,16 @@ public final class ClusterMode {
                 case "--snapshot-file" -> snapshot = Path.of(value);
                 case "--ingress-class" -> ingressClass = value;
                 case "--publish-service" -> publish = value;
+                case "--tls-secret-namespaces" -> secretNamespaces = java.util.Arrays.stream(value.split(","))
+                        .map(String::trim).filter(x -> !x.isEmpty()).toList();
                 default -> throw new IllegalArgumentException("unknown argument '" + flag + "'");
             }
         }
+        if (secretNamespaces != null && !tlsFromIngresses) {
+            throw new IllegalArgumentException("--tls-secret-namespaces needs --tls-from-ingresses");
+        }
         return new ClusterGateway.Settings(globalConfig(config), namespace, ingressClass, publish, snapshot,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), tlsFromIngresses, secretNamespaces);
     }
 
     /** The global settings: the file's, with its services dropped (the cluster supplies them). */

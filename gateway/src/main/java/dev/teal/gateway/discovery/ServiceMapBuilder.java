@@ -97,6 +97,7 @@ public final class ServiceMapBuilder {
         public static final String INVALID_RULE = "InvalidRule";
         public static final String RULE_CONFLICT = "RuleConflict";
         public static final String BACKEND_NOT_SERVING = "BackendNotServing";
+        public static final String INVALID_ANNOTATION = "InvalidAnnotation";
     }
 
     /** A build: the result and the problems met on the way. */
@@ -343,6 +344,7 @@ public final class ServiceMapBuilder {
         final Map<String, Backend> backends = new LinkedHashMap<>();
         final Map<String, String> claims = new HashMap<>();
         final List<RouteRule> rules = new ArrayList<>();
+        final java.util.TreeSet<String> sslRedirectHosts = new java.util.TreeSet<>();
         final List<Problem> problems = new ArrayList<>();
         String defaultService;
         String defaultOwner;
@@ -369,7 +371,8 @@ public final class ServiceMapBuilder {
                     origins.put(b.config().name(), b.origin());
                 }
             }
-            return new Build(new Result(services, new Routes(rules, defaultService), origins), List.copyOf(problems));
+            return new Build(new Result(services, new Routes(rules, defaultService, sslRedirectHosts), origins),
+                    List.copyOf(problems));
         }
 
         void ingress(Ingress ingress) {
@@ -389,6 +392,7 @@ public final class ServiceMapBuilder {
                 }
             }
             List<IngressRule> rs = ingress.getSpec().getRules() == null ? List.of() : ingress.getSpec().getRules();
+            sslRedirect(ingress, rs);
             for (int r = 0; r < rs.size(); r++) {
                 IngressRule rule = rs.get(r);
                 if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
@@ -396,6 +400,32 @@ public final class ServiceMapBuilder {
                 }
                 for (int p = 0; p < rule.getHttp().getPaths().size(); p++) {
                     path(ingress, id, rule.getHost(), rule.getHttp().getPaths().get(p), r, p);
+                }
+            }
+        }
+
+        /**
+         * {@code teal.dev/ssl-redirect: "true"}: the hosts of the Ingress's rules are redirected to HTTPS on plain
+         * HTTP; another value than true or false is reported and redirects nothing.
+         */
+        void sslRedirect(Ingress ingress, List<IngressRule> rs) {
+            Map<String, String> a = ingress.getMetadata().getAnnotations();
+            String v = a == null ? null : a.get(Annotations.SSL_REDIRECT);
+            if (v == null || v.trim().equals("false")) {
+                return;
+            }
+            if (!v.trim().equals("true")) {
+                problem(ingress, Problem.INVALID_ANNOTATION, Annotations.SSL_REDIRECT + ": '" + v
+                        + "' is not true or false; nothing is redirected");
+                return;
+            }
+            for (IngressRule rule : rs) {
+                if (rule.getHost() != null && !rule.getHost().isEmpty()) {
+                    try {
+                        sslRedirectHosts.add(Names.host(rule.getHost()));
+                    } catch (ConfigException e) {
+                        // the rule's own check reports the host
+                    }
                 }
             }
         }

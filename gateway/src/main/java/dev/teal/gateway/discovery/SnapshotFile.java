@@ -41,10 +41,11 @@ import tools.jackson.databind.json.JsonMapper;
  *  "colors":{"blue":["10.0.0.1:8080"],"green":["10.0.0.2:8080"]},
  *  "kubernetes":{"namespace":"default","service":"shop","servingAnnotation":"green","resourceVersion":"42"}}},
  *  "routes":[{"host":"shop.example.com","path":"/","pathType":"Prefix","service":"shop.default"}],
- *  "defaultService":null}</pre>
+ *  "defaultService":null,"sslRedirectHosts":["shop.example.com"]}</pre>
  * The file is bound to the records below ({@link Document}) with Jackson, like the {@code /status} document; fields
  * a reader does not know are ignored and absent ones take their defaults, so files written by older gateways load. A
- * file without {@code routes} (written before routes existed) routes by each service's {@code hosts}.
+ * file without {@code routes} (written before routes existed) routes by each service's {@code hosts}; one without
+ * {@code sslRedirectHosts} redirects nothing.
  */
 public final class SnapshotFile {
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -52,7 +53,8 @@ public final class SnapshotFile {
 
     /** The whole file; {@code routes} is null in a file written before routes existed. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Document(Instant savedAt, Map<String, Service> services, List<Route> routes, String defaultService) {
+    record Document(Instant savedAt, Map<String, Service> services, List<Route> routes, String defaultService,
+                    List<String> sslRedirectHosts) {
     }
 
     /** One service; durations are written the way the config file writes them ({@code 30s}). */
@@ -104,7 +106,8 @@ public final class SnapshotFile {
         }
         List<Route> routes = snapshot.routes().rules().stream()
                 .map(r -> new Route(r.host(), r.path(), r.pathType().apiName(), r.service())).toList();
-        Document document = new Document(now, services, routes, snapshot.routes().defaultService());
+        Document document = new Document(now, services, routes, snapshot.routes().defaultService(),
+                List.copyOf(snapshot.routes().sslRedirectHosts()));
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
@@ -177,7 +180,9 @@ public final class SnapshotFile {
         }
         List<RouteRule> rules = root.routes().stream()
                 .map(r -> new RouteRule(r.host(), r.path(), PathType.parse(r.pathType()), r.service())).toList();
-        return new ServiceMapBuilder.Result(services, new Routes(rules, root.defaultService()), origins);
+        return new ServiceMapBuilder.Result(services, new Routes(rules, root.defaultService(),
+                root.sslRedirectHosts() == null ? new java.util.TreeSet<>()
+                        : new java.util.TreeSet<>(root.sslRedirectHosts())), origins);
     }
 
     private static Duration duration(String text, Duration absent) {

@@ -20,7 +20,7 @@ final class AccessLog {
     }
 
     /** A forwarded request ended; {@code status} 0 means the client went away before an answer. */
-    static void forwarded(Exchange ex, int status, long nanos, String clientIp) {
+    static void forwarded(Exchange ex, int status, long nanos, String clientIp, boolean secure) {
         var line = ACCESS.atInfo().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color());
         if (ex.route != RouteKind.SERVING) {
             line = line.addKeyValue("route", ex.route.label()); // preview or sticky: not the serving color's traffic
@@ -28,15 +28,17 @@ final class AccessLog {
         line.addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("method", ex.request.method())
                 .addKeyValue("path", ex.request.uri()).addKeyValue("status", status == 0 ? "aborted" : status)
                 .addKeyValue("ms", TimeUnit.NANOSECONDS.toMillis(nanos)).addKeyValue("client", clientIp)
-                .log("request");
+                .addKeyValue("scheme", secure ? "https" : "http").log("request");
     }
 
     /** An answer the gateway gave itself; the head and route are null when not known. */
-    static void refused(HttpRequest head, ServiceRoute route, int status, String reason, String clientIp) {
+    static void refused(HttpRequest head, ServiceRoute route, int status, String reason, String clientIp,
+                        boolean secure) {
         ACCESS.atInfo().addKeyValue("service", route == null ? "-" : route.service().name())
                 .addKeyValue("color", route == null ? "-" : route.serving().color()).addKeyValue("endpoint", "-")
                 .addKeyValue("method", head == null ? "-" : head.method())
                 .addKeyValue("path", head == null ? "-" : head.uri()).addKeyValue("status", status)
-                .addKeyValue("ms", 0).addKeyValue("client", clientIp).addKeyValue("reason", reason).log("request");
+                .addKeyValue("ms", 0).addKeyValue("client", clientIp).addKeyValue("scheme", secure ? "https" : "http")
+                .addKeyValue("reason", reason).log("request");
     }
 }

@@ -15,6 +15,13 @@ final class ErrorResponses {
     private ErrorResponses() {
     }
 
+    /** A {@code 308 Permanent Redirect} to {@code location}. */
+    static FullHttpResponse redirect(String location, boolean close) {
+        FullHttpResponse r = of(HttpResponseStatus.PERMANENT_REDIRECT, "redirecting to " + location, close);
+        r.headers().set(HttpHeaderNames.LOCATION, location);
+        return r;
+    }
+
     static FullHttpResponse of(HttpResponseStatus status, String text, boolean close) {
         ByteBuf body = Unpooled.copiedBuffer(text + "\n", StandardCharsets.UTF_8);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);

@@ -32,6 +32,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import io.netty.util.concurrent.Future;
@@ -69,6 +70,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private String clientIp = "unknown";
     private InetAddress clientAddress;
     private boolean trusted;
+    /** The connection came in over TLS: {@code X-Forwarded-Proto: https}. */
+    private boolean secure;
 
     private Exchange exchange;
     private ArrayDeque<Object> pending;
@@ -122,6 +125,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
         ch.config().setAutoRead(false);
+        secure = cameOverTls(ch);
         if (ownsConnection() && !proxy.clientOpened(ch)) {
             proxy.countOverloaded();
             respondAndClose(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections");
@@ -278,6 +282,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         boolean hasBody = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+        if (!secure) {
+            String location = s.sslRedirect().location(req.headers().get(HttpHeaderNames.HOST), req.uri());
+            if (location != null) {
+                redirect(location, keepAlive && !hasBody);
+                return;
+            }
+        }
         ServiceRoute route = proxy.router().current().route(req.headers().get(HttpHeaderNames.HOST), req.uri());
         if (route == null) {
             proxy.countNoRoute();
@@ -340,7 +351,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         boolean upgrade = HeaderRules.isUpgrade(req);
         boolean expectContinue = HttpUtil.is100ContinueExpected(req);
         boolean http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
-        HeaderRules.prepareRequest(req, upgrade, clientIp, trusted);
+        HeaderRules.prepareRequest(req, upgrade, clientIp, trusted, secure);
         Exchange ex = new Exchange(service, color, endpoint, req, keepAlive, http10, upgrade,
                 req.method() == HttpMethod.HEAD, expectContinue, System.nanoTime());
         if (choice != null) {
@@ -696,7 +707,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.endpoint.requestEnded();
         ex.pool.requestEnded();
         if (proxy.settings().accessLog()) {
-            AccessLog.forwarded(ex, status, nanos, clientIp);
+            AccessLog.forwarded(ex, status, nanos, clientIp, secure);
         }
     }
 
@@ -753,6 +764,27 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         timeouts.stop();
     }
 
+    /** A plain-HTTP request for a host that is served over HTTPS only: {@code 308} to the same URL on https. */
+    private void redirect(String location, boolean keepOpen) {
+        boolean close = !keepOpen || proxy.isShuttingDown() || inputClosed;
+        logRefusal(HttpResponseStatus.PERMANENT_REDIRECT, "redirect to https");
+        answeringHead(headRequest);
+        if (close) {
+            ctx.write(ErrorResponses.redirect(location, true));
+            closeAfterFlush();
+            return;
+        }
+        ctx.writeAndFlush(ErrorResponses.redirect(location, false));
+        discarding = true; // swallow the request's (empty) last content, then go on
+        timeouts.stop();
+    }
+
+    /** Whether the client's connection is TLS: this channel's pipeline, or an HTTP/2 stream's parent connection. */
+    private static boolean cameOverTls(Channel ch) {
+        Channel connection = ch instanceof Http2StreamChannel ? ch.parent() : ch;
+        return connection.pipeline().get(SslHandler.class) != null;
+    }
+
     private void respondAndClose(HttpResponseStatus status, String text) {
         logRefusal(status, text);
         answeringHead(headRequest);
@@ -767,7 +799,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         refusedHead = null;
         refusedRoute = null;
         if (proxy.settings().accessLog()) {
-            AccessLog.refused(head, route, status.code(), reason, clientIp);
+            AccessLog.refused(head, route, status.code(), reason, clientIp, secure);
         }
     }
 

@@ -18,6 +18,7 @@ final class HeaderRules {
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
     private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
 
     private HeaderRules() {
     }
@@ -34,8 +35,9 @@ final class HeaderRules {
      *
      * @param clientIp the client address as text
      * @param trusted  whether the client is a trusted proxy whose {@code X-Forwarded-*} headers are kept
+     * @param secure   whether the client connection is TLS ({@code X-Forwarded-Proto: https})
      */
-    static void prepareRequest(HttpRequest req, boolean upgrade, String clientIp, boolean trusted) {
+    static void prepareRequest(HttpRequest req, boolean upgrade, String clientIp, boolean trusted, boolean secure) {
         HttpHeaders h = req.headers();
         stripHopByHop(h);
         h.remove(HttpHeaderNames.EXPECT); // the gateway answers 100-continue itself
@@ -47,7 +49,7 @@ final class HeaderRules {
         String prior = trusted ? h.get(X_FORWARDED_FOR) : null;
         h.set(X_FORWARDED_FOR, prior == null || prior.isEmpty() ? clientIp : prior + ", " + clientIp);
         if (!trusted || !h.contains(X_FORWARDED_PROTO)) {
-            h.set(X_FORWARDED_PROTO, HTTP);
+            h.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
         }
         if (!trusted || !h.contains(X_FORWARDED_HOST)) {
             String host = h.get(HttpHeaderNames.HOST);

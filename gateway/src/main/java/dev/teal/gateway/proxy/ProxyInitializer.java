@@ -36,7 +36,7 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
         if (proxy.settings().http2().h2c()) {
             ch.pipeline().addLast("detect", new Http2PrefaceDetector(proxy, this::installHttp1, http2));
         } else {
-            addHttp1(ch.pipeline());
+            install(ch.pipeline());
         }
     }
 
@@ -51,13 +51,17 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
      * header timeout running, reading. Call it on the channel's event loop.
      */
     public void installHttp1(ChannelPipeline p) {
-        addHttp1(p);
+        install(p);
         if (p.channel().isActive()) {
             p.context("bytes").fireChannelActive(); // reaches the frontend through the codecs
         }
     }
 
-    private void addHttp1(ChannelPipeline p) {
+    /**
+     * Adds the HTTP/1.1 proxy handlers at the end of {@code p} without starting them (the plain listener's whole
+     * pipeline; the HTTPS listener's after TLS and ALPN, which then fires {@code channelActive} through them).
+     */
+    public void install(ChannelPipeline p) {
         ProxyResponseEncoder encoder = new ProxyResponseEncoder();
         ProxyRequestDecoder decoder = new ProxyRequestDecoder(decoderConfig.clone());
         FrontendHandler frontend = new FrontendHandler(proxy, decoder, encoder);

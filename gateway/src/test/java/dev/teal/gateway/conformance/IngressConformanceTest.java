@@ -8,6 +8,10 @@ import dev.teal.gateway.config.GatewayConfig;
 import dev.teal.gateway.discovery.ClusterGateway;
 import dev.teal.gateway.discovery.RestartableApiServer;
 import dev.teal.gateway.testing.RawClient;
+import dev.teal.gateway.tls.TestCertificates;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
+import java.util.Base64;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -49,8 +53,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * backend name and one EndpointSlice per Service whose endpoints are real backends on 127.0.0.1 answering with their
  * Service's name; each request is one dynamic test asserting the backend that answered, or 404.
  *
- * <p>The one {@code scheme: https} request waits for TLS termination (issue 12): it stays in the run as an aborted
- * test naming the issue, so it starts counting once TLS lands. Run: {@code mvn -o -q -pl gateway -am verify
+ * <p>Requests with {@code scheme: https} go to the HTTPS listener, naming their host by SNI; each {@code spec.tls}
+ * Secret of the scenario is created (type {@code kubernetes.io/tls}, a self-signed certificate for its hosts made by
+ * {@code openssl}) and the test checks the certificate served names {@code tls_hostname} and is the Secret's. Run: {@code mvn -o -q -pl gateway -am verify
  * -Dtest=IngressConformanceTest -Dsurefire.failIfNoSpecifiedTests=false}; the figure is in the log line
  * {@code conformance:} and in surefire's report.
  */
@@ -58,7 +63,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 class IngressConformanceTest {
     static final String NS = "conformance";
     static final String CASES = "../shared/conformance/ingress/cases.yaml";
-    static final GatewayConfig BASE = ConfigParser.parse("listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\nservices: {}\n");
+    static final GatewayConfig BASE = ConfigParser.parse(
+            "listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\ntls: {listen: 127.0.0.1:0}\nservices: {}\n");
 
     /**
      * Cases judged wrong, by request name: the source's words and why. Empty: every case is run as written. An entry
@@ -70,7 +76,7 @@ class IngressConformanceTest {
     Path dir;
     final AtomicInteger passed = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
-    final AtomicInteger waiting = new AtomicInteger();
+    final AtomicInteger https = new AtomicInteger();
     Environment current;
 
     /** The cases file: {@code ../shared/...} from the repository root (the directory holding gateway/). */
@@ -122,9 +128,8 @@ class IngressConformanceTest {
         if (current != null) {
             current.close();
         }
-        System.out.printf("conformance: %d/%d plain-HTTP requests passed; %d waiting for TLS (issue 12);"
-                        + " %d excluded%n", passed.get(), passed.get() + failed.get(), waiting.get(),
-                EXCLUSIONS.size());
+        System.out.printf("conformance: %d/%d requests passed (%d over HTTPS); %d excluded%n", passed.get(),
+                passed.get() + failed.get(), https.get(), EXCLUSIONS.size());
     }
 
     private void run(JsonNode scenario, JsonNode request) throws Exception {
@@ -134,8 +139,7 @@ class IngressConformanceTest {
             Assumptions.abort("excluded: " + why);
         }
         if ("https".equals(request.path("scheme").asString("http"))) {
-            waiting.incrementAndGet();
-            Assumptions.abort("waiting for TLS termination (issue 12): " + name);
+            https.incrementAndGet();
         }
         boolean ok = false;
         try {
@@ -179,17 +183,42 @@ class IngressConformanceTest {
         }
     }
 
-    private static RawClient.Response send(Environment env, JsonNode request) throws IOException {
-        int port = env.gateway.gateway().proxyPort();
+    private static RawClient.Response send(Environment env, JsonNode request) throws Exception {
+        boolean tls = "https".equals(request.path("scheme").asString("http"));
+        int port = tls ? env.gateway.gateway().tlsPort() : env.gateway.gateway().proxyPort();
         String host = request.path("host").isNull() || request.path("host").isMissingNode()
                 ? "127.0.0.1:" + port : request.path("host").asString();
         String method = request.path("method").asString("GET");
-        try (RawClient c = new RawClient(port)) {
+        try (RawClient c = tls ? new RawClient(tlsConnection(env, request, host, port)) : new RawClient(port)) {
             c.send(method + " " + request.path("path").asString("/") + " HTTP/1.1\r\nHost: " + host
                     + "\r\nUser-Agent: teal-conformance\r\n"
                     + (method.equals("GET") ? "" : "Content-Length: 0\r\n") + "Connection: close\r\n\r\n");
             return c.read();
         }
+    }
+
+    /**
+     * A TLS connection naming {@code host} by SNI, trusting only the scenario's Secrets, once the gateway serves the
+     * Secret's certificate (it follows the cluster asynchronously); the served certificate must name
+     * {@code tls_hostname}.
+     */
+    private static javax.net.ssl.SSLSocket tlsConnection(Environment env, JsonNode request, String host, int port)
+            throws Exception {
+        String expected = request.path("expect").path("tls_hostname").asString(host);
+        javax.net.ssl.SSLSocket[] out = new javax.net.ssl.SSLSocket[1];
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(javax.net.ssl.SSLHandshakeException.class)
+                .until(() -> {
+                    out[0] = env.certs.connect(port, host);
+                    return true;
+                });
+        java.security.cert.X509Certificate leaf = (java.security.cert.X509Certificate)
+                out[0].getSession().getPeerCertificates()[0];
+        List<String> names = new ArrayList<>();
+        for (List<?> san : leaf.getSubjectAlternativeNames()) {
+            names.add(String.valueOf(san.get(1)));
+        }
+        assertThat(names).as("names of the certificate served for %s", host).contains(expected);
+        return out[0];
     }
 
     /** The scenario's environment, started on first use; the previous scenario's is stopped first. */
@@ -211,6 +240,7 @@ class IngressConformanceTest {
         final String id;
         final List<AutoCloseable> closeLater = new ArrayList<>();
         final ClusterGateway gateway;
+        final TestCertificates certs;
 
         Environment(String id, JsonNode scenario, Path snapshot) throws Exception {
             this.id = id;
@@ -234,16 +264,34 @@ class IngressConformanceTest {
                 for (Map.Entry<String, IngressServiceBackend> s : backendServices(ingresses).entrySet()) {
                     createService(client, s.getKey(), s.getValue(), replicas);
                 }
+                certs = new TestCertificates(Files.createDirectories(snapshot.resolveSibling(id + "-tls")));
                 for (Ingress ingress : ingresses) {
+                    createTlsSecrets(client, ingress);
                     client.network().v1().ingresses().inNamespace(NS).resource(ingress).create();
                 }
                 gateway = ClusterGateway.start(client, new ClusterGateway.Settings(BASE, NS, "teal", null, snapshot,
-                        Duration.ofSeconds(10)));
+                        Duration.ofSeconds(10), true, null));
                 closeLater.add(gateway);
                 await().atMost(Duration.ofSeconds(10)).until(() -> gateway.discovery().last() != null);
             } catch (Exception | Error e) {
                 close();
                 throw e;
+            }
+        }
+
+        /** Each {@code spec.tls} Secret: type kubernetes.io/tls, a self-signed certificate for the entry's hosts. */
+        void createTlsSecrets(KubernetesClient client, Ingress ingress) throws Exception {
+            if (ingress.getSpec().getTls() == null) {
+                return;
+            }
+            for (IngressTLS tls : ingress.getSpec().getTls()) {
+                String[] hosts = tls.getHosts().toArray(String[]::new);
+                TestCertificates.Pair pair = certs.create(tls.getSecretName(), hosts[0], hosts);
+                client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
+                        .withName(tls.getSecretName()).withNamespace(NS).endMetadata().withType("kubernetes.io/tls")
+                        .addToData("tls.crt", Base64.getEncoder().encodeToString(Files.readAllBytes(pair.cert())))
+                        .addToData("tls.key", Base64.getEncoder().encodeToString(Files.readAllBytes(pair.key())))
+                        .build()).create();
             }
         }
 

@@ -57,7 +57,8 @@ class SnapshotFileTest {
                 "pathType" : "Prefix",
                 "service" : "shop.default"
               } ],
-              "defaultService" : null
+              "defaultService" : null,
+              "sslRedirectHosts" : [ "shop.example.com" ]
             }
             """;
 
@@ -88,6 +89,7 @@ class SnapshotFileTest {
         assertThat(r.routes().rules()).containsExactly(new RouteRule("shop.example.com", "/api", PathType.PREFIX,
                 "shop.default"));
         assertThat(r.routes().defaultService()).isNull();
+        assertThat(r.routes().sslRedirectHosts()).containsExactly("shop.example.com");
     }
 
     @Test

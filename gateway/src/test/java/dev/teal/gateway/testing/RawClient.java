@@ -29,6 +29,14 @@ public final class RawClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** On a socket already connected (a TLS socket, for the HTTPS listener). */
+    public RawClient(Socket connected) throws IOException {
+        socket = connected;
+        socket.setSoTimeout(10_000);
+        in = new java.io.BufferedInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
     /** One parsed response. Header names are lower case. */
     public record Response(int status, Map<String, String> headers, byte[] body) {
         public String text() {
