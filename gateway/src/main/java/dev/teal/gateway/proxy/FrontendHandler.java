@@ -356,7 +356,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 req.method() == HttpMethod.HEAD, expectContinue, System.nanoTime());
         if (choice != null) {
             ex.route = kind;
-            ex.setCookie = choice.setCookie();
+            String cookie = choice.setCookie();
+            ex.setCookie = cookie != null && secure ? cookie + "; Secure" : cookie; // a browser sends it back on https only
         }
         endpoint.requestStarted();
         refusedHead = null;

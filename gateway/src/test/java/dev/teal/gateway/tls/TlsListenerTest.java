@@ -168,6 +168,37 @@ class TlsListenerTest {
     }
 
     @Test
+    void theStickyCookieIsSecureOverHttpsOnlyAndSentOverH2Too() throws Exception {
+        certs = new TestCertificates(dir);
+        exact = certs.create("exact", "exact-cert", "a.example");
+        f = new GatewayFixture();
+        f.backend("blue", "blue");
+        f.start("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                tls:
+                  listen: 127.0.0.1:0
+                  default: {cert: %s, key: %s}
+                services:
+                  shop:
+                    active: blue
+                    sticky: true
+                    colors:
+                      blue: [${blue}]
+                """.formatted(exact.cert(), exact.key()));
+        List<String> https = List.of("curl", "-sS", "--max-time", "10", "--cacert", exact.cert().toString(),
+                "--resolve", "a.example:" + tlsPort() + ":127.0.0.1", "-D", "-", "-o", "/dev/null");
+        for (String version : List.of("--http1.1", "--http2")) {
+            List<String> cmd = new java.util.ArrayList<>(https);
+            cmd.addAll(List.of(version, "https://a.example:" + tlsPort() + "/"));
+            assertThat(TestCertificates.run(cmd)).as(version).containsIgnoringCase(
+                    "set-cookie: teal-v=blue; HttpOnly; SameSite=Lax; Path=/; Secure");
+        }
+        assertThat(f.get("/").headers().firstValue("set-cookie"))
+                .hasValue("teal-v=blue; HttpOnly; SameSite=Lax; Path=/");
+    }
+
+    @Test
     void curlWithCacertAndResolveGetsTheBackend() throws Exception {
         start(true);
         String out = TestCertificates.run(List.of("curl", "-sS", "--max-time", "10", "--cacert",
