@@ -438,14 +438,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!f.isSuccess()) {
-            ex.endpoint.recordFailure(UpstreamErrorKind.CONNECT);
-            LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
-                    .addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("error", String.valueOf(f.cause()))
-                    .log("upstream connect failed");
-            retryOrFail(ex, HttpResponseStatus.BAD_GATEWAY, "upstream connect failed");
+            connectFailed(ex, f.cause());
             return;
         }
         attach(ex, f.channel());
+    }
+
+    /** The endpoint did not accept a connection: counted against it, then another endpoint or a 502. */
+    private void connectFailed(Exchange ex, Throwable cause) {
+        ex.endpoint.recordFailure(UpstreamErrorKind.CONNECT);
+        LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
+                .addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("error", String.valueOf(cause))
+                .log("upstream connect failed");
+        retryOrFail(ex, HttpResponseStatus.BAD_GATEWAY, "upstream connect failed");
     }
 
     /**
@@ -470,11 +475,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return; // the connection stays for other streams
         }
         if (!f.isSuccess() || !f.channel().isActive()) {
-            ex.endpoint.recordFailure(UpstreamErrorKind.CONNECT);
-            LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
-                    .addKeyValue("endpoint", ex.endpoint.address()).addKeyValue("error", String.valueOf(f.cause()))
-                    .log("upstream connect failed");
-            retryOrFail(ex, HttpResponseStatus.BAD_GATEWAY, "upstream connect failed");
+            connectFailed(ex, f.cause());
             return;
         }
         pool.openStream(f.channel(), Http2UpstreamInitializer.stream()).addListener(o -> {
