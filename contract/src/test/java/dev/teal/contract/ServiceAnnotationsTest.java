@@ -94,6 +94,9 @@ class ServiceAnnotationsTest {
                 .hasMessageStartingWith("teal.dev/preview-from: 'nope' is not a CIDR");
         assertThatThrownBy(() -> ServiceAnnotations.parse(Map.of("teal.dev/preview-cookie", "pv")))
                 .hasMessage("teal.dev/preview-cookie: set, but teal.dev/preview is not \"true\"");
+    }
+
+    @Test
     void backendProtocolIsHttpUnlessTheAnnotationSaysH2c() {
         assertThat(ServiceAnnotations.NONE.protocol()).isEqualTo(BackendProtocol.HTTP);
         assertThat(ServiceAnnotations.parse(Map.of("teal.dev/backend-protocol", "h2c")).protocol())
