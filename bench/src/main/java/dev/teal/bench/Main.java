@@ -44,6 +44,8 @@ public final class Main {
                                     direct and ceiling, which have no colors)
               --gateway-jar PATH    default gateway/target/teal-gateway.jar
               --no-pin              do not pin with taskset
+              --profile             compare: per cell and target, bytes allocated per request (JFR, JVM
+                                    targets) and syscalls per request (strace -c), from two extra wrk runs
               --rate N              cutover: requests/s (default full: half of teal's measured maximum)
               --switches N          cutover: number of switches
               --connections N       connections: idle connections
@@ -107,7 +109,8 @@ public final class Main {
             System.out.println("== " + s + (o.quick ? " (quick)" : "") + " · " + cpus.describe());
             String table = switch (s) {
                 case "compare" -> {
-                    CompareResult r = CompareScenario.run(ctx, CompareScenario.Options.of(o.quick));
+                    CompareResult r = CompareScenario.run(ctx,
+                            CompareScenario.Options.of(o.quick).withProfile(o.profile));
                     Results.write(out, s, r);
                     yield Tables.compare(r);
                 }
@@ -151,6 +154,7 @@ public final class Main {
     static final class Options {
         boolean quick;
         boolean pin = true;
+        boolean profile;
         String out;
         String gatewayJar;
         List<String> targets = Targets.ALL;
@@ -170,6 +174,7 @@ public final class Main {
                 switch (a) {
                     case "--quick" -> o.quick = true;
                     case "--no-pin" -> o.pin = false;
+                    case "--profile" -> o.profile = true;
                     case "--out" -> o.out = value(args, ++i, a);
                     case "--gateway-jar" -> o.gatewayJar = value(args, ++i, a);
                     case "--targets" -> {
