@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Measures, for a running target, bytes allocated per request (JFR through {@code jcmd}, JVM targets only) and system
- * calls per request ({@code strace -c -f} attached to the target's processes). Each figure comes from its own extra
+ * calls per request ({@code strace -c}: for JVM targets attached to the event loop threads only, so that JIT compiler,
+ * GC and timer threads do not count; for nginx and HAProxy to all their processes, whose workers are their event
+ * loops). Each figure comes from its own extra
  * wrk run so that neither tool disturbs the other, nor the measured rounds of {@code compare}. When {@code strace},
  * {@code jcmd} or {@code jfr} is missing, or attaching fails, the figure is left out and the profile's note says why.
  */
@@ -127,7 +129,8 @@ public final class Profiler {
         } else {
             try {
                 Path out = dir.resolve(target.name() + "-" + body + "-c" + connections + "-strace.txt");
-                StraceRun s = straced(target.pid(), out, load);
+                StraceRun s = straced(eventLoop == null ? withDescendants(target.pid())
+                        : eventLoopThreads(target.pid(), eventLoop), eventLoop == null, out, load);
                 if (s.requests() > 0) {
                     straceRequests = s.requests();
                     syscalls = (double) s.summary().total() / s.requests();
@@ -151,10 +154,19 @@ public final class Profiler {
 
     private record StraceRun(long requests, StraceSummary summary) {}
 
-    /** strace attached to {@code pid} and its child processes, all threads, around one load run. */
-    private StraceRun straced(long pid, Path out, Load load) throws IOException, InterruptedException {
-        List<Long> pids = withDescendants(pid);
-        List<String> cmd = new ArrayList<>(List.of(strace, "-c", "-f", "-U", "name,calls,errors", "-o", out.toString()));
+    /**
+     * strace attached to {@code pids} around one load run: with {@code allThreads} ({@code -f}) every thread of those
+     * processes and their new children, else exactly those threads.
+     */
+    private StraceRun straced(List<Long> pids, boolean allThreads, Path out, Load load)
+            throws IOException, InterruptedException {
+        if (pids.isEmpty()) {
+            throw new IOException("no thread to attach to");
+        }
+        List<String> cmd = new ArrayList<>(List.of(strace, "-c", "-U", "name,calls,errors", "-o", out.toString()));
+        if (allThreads) {
+            cmd.add("-f");
+        }
         for (long p : pids) {
             cmd.addAll(List.of("-p", Long.toString(p)));
         }
@@ -198,6 +210,26 @@ public final class Profiler {
             }
             p.waitFor(20, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** The ids of the threads of {@code pid} whose name starts with {@code prefix} (Linux: /proc/PID/task/TID/comm). */
+    static List<Long> eventLoopThreads(long pid, String prefix) throws IOException {
+        List<Long> tids = new ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).strip().startsWith(prefix)) {
+                        tids.add(Long.parseLong(task.getFileName().toString()));
+                    }
+                } catch (IOException ended) {
+                    // the thread ended while we listed
+                }
+            }
+        }
+        if (tids.isEmpty()) {
+            throw new IOException("no thread named " + prefix + "* in process " + pid);
+        }
+        return tids;
     }
 
     private static List<Long> withDescendants(long pid) {

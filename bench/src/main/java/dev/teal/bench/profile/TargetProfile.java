@@ -12,7 +12,8 @@ import java.util.Map;
  * @param jvmBytesPerRequest bytes allocated by all threads of the JVM per request
  * @param straceRequests requests wrk completed while strace counted (strace slows the target; the count per request
  *     still holds)
- * @param syscallsPerRequest system calls of all the target's processes and threads per request
+ * @param syscallsPerRequest system calls per request: of the event loop threads for JVM targets ({@code teal},
+ *     {@code ceiling}), of all processes and threads for the others
  * @param topSyscallsPerRequest the most frequent system calls, per request, most frequent first
  */
 public record TargetProfile(String body, int connections, String target, Long allocationRequests,

@@ -30,12 +30,12 @@ public final class Tables {
 
     /** {@code compare --profile}: what one request cost each target, from the extra JFR and strace runs. */
     static String profiles(CompareResult r) {
-        StringBuilder b = new StringBuilder("\nper request (extra wrk runs: one under JFR, one under strace -c -f)\n\n");
+        StringBuilder b = new StringBuilder("\nper request (extra wrk runs: one under JFR, one under strace -c; JVM targets: syscalls of the event loop thread only)\n\n");
         for (String m : r.profileUnavailable()) {
             b.append("note: ").append(m).append('\n');
         }
         b.append("| body | conns | target | bytes allocated on the event loop | bytes allocated, whole JVM "
-                + "| syscalls | most frequent syscalls | note |\n");
+                + "| syscalls (event loop) | most frequent syscalls | note |\n");
         b.append("|---|---:|---|---:|---:|---:|---|---|\n");
         for (TargetProfile p : r.profiles()) {
             String top = p.topSyscallsPerRequest() == null ? "" : p.topSyscallsPerRequest().entrySet().stream()
