@@ -47,6 +47,12 @@ public final class CompareScenario {
                             Duration.ofSeconds(15), false);
         }
 
+        /** Only these cells; null keeps the default. */
+        public Options withCells(List<Body> onlyBodies, List<Integer> onlyConnections) {
+            return new Options(onlyBodies != null ? onlyBodies : bodies,
+                    onlyConnections != null ? onlyConnections : connections, rounds, duration, warmup, profile);
+        }
+
         public Options withProfile(boolean on) {
             return new Options(bodies, connections, rounds, duration, warmup, on);
         }
