@@ -12,7 +12,12 @@ import java.util.Locale;
 public final class Tables {
     private Tables() {}
 
+    /** The compare table, then (with {@code --profile}) the per-request table. */
     public static String compare(CompareResult r) {
+        return compareRows(r) + (r.profiles() != null ? profiles(r) : "");
+    }
+
+    public static String compareRows(CompareResult r) {
         StringBuilder b = new StringBuilder();
         b.append("| body | conns | target | req/s (median) | min–max | p50 | p99 | errors | vs direct | vs nginx |\n");
         b.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -22,14 +27,11 @@ public final class Tables {
                     micros(row.p50Us()), micros(row.p99Us()), row.errors(), ratio(row.vsDirect()),
                     ratio(row.vsNginx())));
         }
-        if (r.profiles() != null) {
-            b.append(profiles(r));
-        }
         return b.toString();
     }
 
     /** {@code compare --profile}: what one request cost each target, from the extra JFR and strace runs. */
-    static String profiles(CompareResult r) {
+    public static String profiles(CompareResult r) {
         StringBuilder b = new StringBuilder("\nper request (extra wrk runs: one under JFR, one under strace -c; JVM targets: syscalls of the event loop thread only)\n\n");
         for (String m : r.profileUnavailable()) {
             b.append("note: ").append(m).append('\n');
