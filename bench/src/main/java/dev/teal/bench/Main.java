@@ -46,6 +46,10 @@ public final class Main {
                                     direct and ceiling, which have no colors)
               --gateway-jar PATH    default gateway/target/teal-gateway.jar
               --no-pin              do not pin with taskset
+              --bodies B,B,...      compare: only these bodies (of tiny, 1KiB, 16KiB)
+              --conns N,N,...       compare: only these connection counts (default 64,256; --quick: 64)
+              --profile             compare: per cell and target, bytes allocated per request (JFR, JVM
+                                    targets) and syscalls per request (strace -c), from two extra wrk runs
               --rate N              cutover: requests/s (default full: half of teal's measured maximum);
                                     guard: requests/s (default 1000)
               --switches N          cutover: number of switches; guard: healthy cutovers (default 20)
@@ -110,7 +114,8 @@ public final class Main {
             System.out.println("== " + s + (o.quick ? " (quick)" : "") + " · " + cpus.describe());
             String table = switch (s) {
                 case "compare" -> {
-                    CompareResult r = CompareScenario.run(ctx, CompareScenario.Options.of(o.quick));
+                    CompareResult r = CompareScenario.run(ctx,
+                            CompareScenario.Options.of(o.quick).withCells(o.bodies, o.conns).withProfile(o.profile));
                     Results.write(out, s, r);
                     yield Tables.compare(r);
                 }
@@ -163,6 +168,9 @@ public final class Main {
     static final class Options {
         boolean quick;
         boolean pin = true;
+        boolean profile;
+        List<dev.teal.bench.backend.Body> bodies;
+        List<Integer> conns;
         String out;
         String gatewayJar;
         List<String> targets = Targets.ALL;
@@ -182,6 +190,11 @@ public final class Main {
                 switch (a) {
                     case "--quick" -> o.quick = true;
                     case "--no-pin" -> o.pin = false;
+                    case "--profile" -> o.profile = true;
+                    case "--bodies" -> o.bodies = java.util.Arrays.stream(value(args, ++i, a).split(","))
+                            .map(v -> dev.teal.bench.backend.Body.parse(v.trim())).toList();
+                    case "--conns" -> o.conns = java.util.Arrays.stream(value(args, ++i, a).split(","))
+                            .map(v -> positiveInt(v.trim(), a)).toList();
                     case "--out" -> o.out = value(args, ++i, a);
                     case "--gateway-jar" -> o.gatewayJar = value(args, ++i, a);
                     case "--targets" -> {

@@ -25,8 +25,16 @@ public final class HtmlReport {
                     .append(compare.durationSeconds()).append(" s per target and cell, order rotated each round; warm-up ")
                     .append(compare.warmupSeconds()).append(" s per target. nginx upstream keepalive ")
                     .append(compare.nginxKeepalive()).append(". Latency is wrk's (closed loop).</p>\n")
-                    .append(table(Tables.compare(compare)))
+                    .append(table(Tables.compareRows(compare)))
                     .append(img(Charts.compareThroughput(compare, dir))).append(img(Charts.compareP99(compare, dir)));
+            if (compare.profiles() != null) {
+                body.append("<h3>per request (compare --profile)</h3>\n<p>Extra wrk runs, one under JFR and one under "
+                        + "strace -c; for JVM targets the syscalls of the event loop threads only.</p>\n");
+                for (String m : compare.profileUnavailable()) {
+                    body.append("<p>note: ").append(escape(m)).append("</p>\n");
+                }
+                body.append(table(Tables.profiles(compare)));
+            }
         }
         CutoverResult cutover = Results.read(dir, "cutover", CutoverResult.class);
         if (cutover != null) {

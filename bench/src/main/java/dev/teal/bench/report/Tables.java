@@ -1,5 +1,6 @@
 package dev.teal.bench.report;
 
+import dev.teal.bench.profile.TargetProfile;
 import dev.teal.bench.scenario.CompareResult;
 import dev.teal.bench.scenario.ConnectionsResult;
 import dev.teal.bench.scenario.CutoverResult;
@@ -11,7 +12,12 @@ import java.util.Locale;
 public final class Tables {
     private Tables() {}
 
+    /** The compare table, then (with {@code --profile}) the per-request table. */
     public static String compare(CompareResult r) {
+        return compareRows(r) + (r.profiles() != null ? profiles(r) : "");
+    }
+
+    public static String compareRows(CompareResult r) {
         StringBuilder b = new StringBuilder();
         b.append("| body | conns | target | req/s (median) | min–max | p50 | p99 | errors | vs direct | vs nginx |\n");
         b.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -22,6 +28,31 @@ public final class Tables {
                     ratio(row.vsNginx())));
         }
         return b.toString();
+    }
+
+    /** {@code compare --profile}: what one request cost each target, from the extra JFR and strace runs. */
+    public static String profiles(CompareResult r) {
+        StringBuilder b = new StringBuilder("\nper request (extra wrk runs: one under JFR, one under strace -c; JVM targets: syscalls of the event loop thread only)\n\n");
+        for (String m : r.profileUnavailable()) {
+            b.append("note: ").append(m).append('\n');
+        }
+        b.append("| body | conns | target | bytes allocated on the event loop | bytes allocated, whole JVM "
+                + "| syscalls (event loop) | most frequent syscalls | note |\n");
+        b.append("|---|---:|---|---:|---:|---:|---|---|\n");
+        for (TargetProfile p : r.profiles()) {
+            String top = p.topSyscallsPerRequest() == null ? "" : p.topSyscallsPerRequest().entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            b.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s |%n", p.body(),
+                    p.connections(), p.target(), figure(p.eventLoopBytesPerRequest(), "%,.0f"),
+                    figure(p.jvmBytesPerRequest(), "%,.0f"), figure(p.syscallsPerRequest(), "%.2f"), top,
+                    p.note() == null ? "" : p.note()));
+        }
+        return b.toString();
+    }
+
+    private static String figure(Double v, String format) {
+        return v == null ? "–" : String.format(Locale.ROOT, format, v);
     }
 
     public static String cutover(CutoverResult r) {

@@ -1,11 +1,16 @@
 package dev.teal.bench.scenario;
 
 import dev.teal.bench.load.WrkResult;
+import dev.teal.bench.profile.TargetProfile;
 import java.util.List;
 
-/** {@code compare}: every wrk run, and one row per (body, connections, target). */
+/**
+ * {@code compare}: every wrk run, and one row per (body, connections, target). {@code profiles} (null without
+ * {@code --profile}): per cell and target, bytes allocated and system calls per request; {@code profileUnavailable}:
+ * why some of those figures could not be measured on this machine (empty when all could).
+ */
 public record CompareResult(RunInfo info, int rounds, int durationSeconds, int warmupSeconds, int nginxKeepalive,
-        List<Run> runs, List<Row> rows) {
+        List<Run> runs, List<Row> rows, List<TargetProfile> profiles, List<String> profileUnavailable) {
 
     /** One measured wrk run. */
     public record Run(String body, int connections, int round, String target, WrkResult wrk) {}

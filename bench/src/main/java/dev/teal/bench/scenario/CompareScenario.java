@@ -4,6 +4,8 @@ import dev.teal.bench.backend.Body;
 import dev.teal.bench.backend.StaticBackend;
 import dev.teal.bench.load.Wrk;
 import dev.teal.bench.load.WrkResult;
+import dev.teal.bench.profile.Profiler;
+import dev.teal.bench.profile.TargetProfile;
 import dev.teal.bench.target.Target;
 import dev.teal.bench.target.TealTarget;
 import dev.teal.bench.target.Targets;
@@ -31,13 +33,28 @@ public final class CompareScenario {
     public static final String ONE_ROUTE = "teal-1-route";
     public static final String MANY_ROUTES = "teal-200-routes";
 
-    /** What to measure. */
-    public record Options(List<Body> bodies, List<Integer> connections, int rounds, Duration duration, Duration warmup) {
+    /**
+     * What to measure. With {@code profile}, after the rounds of each cell every target with a process of its own gets
+     * two more wrk runs of {@code duration}: one under JFR, one under strace (see {@link Profiler}).
+     */
+    public record Options(List<Body> bodies, List<Integer> connections, int rounds, Duration duration, Duration warmup,
+            boolean profile) {
         public static Options of(boolean quick) {
             return quick
-                    ? new Options(List.of(Body.TINY), List.of(64), 3, Duration.ofSeconds(1), Duration.ofSeconds(2))
+                    ? new Options(List.of(Body.TINY), List.of(64), 3, Duration.ofSeconds(1), Duration.ofSeconds(2),
+                            false)
                     : new Options(List.of(Body.values()), List.of(64, 256), 3, Duration.ofSeconds(10),
-                            Duration.ofSeconds(15));
+                            Duration.ofSeconds(15), false);
+        }
+
+        /** Only these cells; null keeps the default. */
+        public Options withCells(List<Body> onlyBodies, List<Integer> onlyConnections) {
+            return new Options(onlyBodies != null ? onlyBodies : bodies,
+                    onlyConnections != null ? onlyConnections : connections, rounds, duration, warmup, profile);
+        }
+
+        public Options withProfile(boolean on) {
+            return new Options(bodies, connections, rounds, duration, warmup, on);
         }
     }
 
@@ -52,6 +69,14 @@ public final class CompareScenario {
                 opt.connections().stream().mapToInt(Integer::intValue).max().orElse(64));
         Targets.Settings settings = new Targets.Settings(ctx.settings().gatewayJar(), ctx.settings().teal(), keepalive);
         List<CompareResult.Run> runs = new ArrayList<>();
+        List<TargetProfile> profiles = new ArrayList<>();
+        List<String> unavailable = List.of();
+        Profiler profiler = null;
+        if (opt.profile()) {
+            profiler = new Profiler(ctx.workDir());
+            unavailable = profiler.unavailable();
+            unavailable.forEach(m -> log.warn("profile: {}", m));
+        }
         Map<String, Target> targets = new LinkedHashMap<>();
         try (StaticBackend backend = StaticBackend.start(ctx.workDir().resolve("static-backend"), ctx.cpus().server())) {
             try {
@@ -76,6 +101,18 @@ public final class CompareScenario {
                                 runs.add(new CompareResult.Run(body.label(), connections, round, t.name(), r));
                             }
                         }
+                        if (profiler != null) {
+                            for (Target t : targets.values()) {
+                                TargetProfile p = profiler.profile(t, body.label(), connections,
+                                        () -> wrk.run(t.address(), body.path(), connections, opt.duration()));
+                                if (p != null) {
+                                    log.info("{} c={} profile {}: {} B/request on the event loop, {} syscalls/request{}",
+                                            body.label(), connections, t.name(), p.eventLoopBytesPerRequest(),
+                                            p.syscallsPerRequest(), p.note() == null ? "" : " (" + p.note() + ")");
+                                    profiles.add(p);
+                                }
+                            }
+                        }
                     }
                 }
             } finally {
@@ -90,7 +127,8 @@ public final class CompareScenario {
             order.addAll(List.of(ONE_ROUTE, MANY_ROUTES));
         }
         return new CompareResult(info.finished(), opt.rounds(), (int) opt.duration().toSeconds(),
-                (int) opt.warmup().toSeconds(), keepalive, runs, rows(runs, order));
+                (int) opt.warmup().toSeconds(), keepalive, runs, rows(runs, order),
+                opt.profile() ? profiles : null, opt.profile() ? unavailable : null);
     }
 
     /** Teal through 1 route and through 200 routes on 20 hosts; tiny body, the first connection count. */

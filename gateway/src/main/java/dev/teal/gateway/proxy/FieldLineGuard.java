@@ -8,11 +8,16 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Finds what Netty's decoder would silently repair in a message head, before it reads it: obsolete line folding (a
- * field line that starts with a space or a tab; Netty folds it into the previous field) and whitespace between a
- * field name and its colon (Netty strips it from responses). Two servers can read such a head in two ways, so the
- * gateway refuses it: 400 for a request, 502 for a response. One per decoder; it looks only at message heads, line
- * by line, and does not move the reader index.
+ * Finds what Netty's decoder would silently repair in a message head: obsolete line folding (a field line that starts
+ * with a space or a tab; Netty folds it into the previous field) and whitespace between a field name and its colon
+ * (Netty strips it from responses, and keeps it in a request's name). Two servers can read such a head in two ways, so
+ * the gateway refuses it: 400 for a request, 502 for a response. One per decoder.
+ *
+ * <p>Whitespace in or after a field name is checked inside the decoder's own pass over the line, through its
+ * {@code splitHeaderName} hook ({@link #checkName}): Netty hands the name with the byte that ended it. Folding has no
+ * hook (Netty joins a folded line to the previous value without splitting it), so {@link #refuses} walks the head
+ * ahead of the decoder from line start to line start ({@code indexOf} of the line feeds, eight bytes at a time) and
+ * looks only at the first byte of each line; it does not move the reader index.
  *
  * <p>It relies on the decoder consuming only complete lines while it reads a head, so the reader index is at a
  * line start whenever a head is being read; a partial line is looked at again once it is complete.
@@ -56,7 +61,7 @@ final class FieldLineGuard {
         return refused;
     }
 
-    /** True when a complete line of a line of the head at the reader index is bad. */
+    /** True when a complete line of the head at or after the reader index is folded. */
     private boolean foundBadLine(ByteBuf in) {
         if (!inHead) {
             return false;
@@ -74,7 +79,7 @@ final class FieldLineGuard {
             } else if (empty) {
                 inHead = false; // the head ends; the body is the decoder's business
                 return false;
-            } else if (isFoldedOrSpacedName(in, i, lf)) {
+            } else if (isFolded(in.getByte(i))) {
                 return true;
             }
             i = lf + 1;
@@ -93,19 +98,22 @@ final class FieldLineGuard {
         }
     }
 
+    private static boolean isFolded(byte first) {
+        return first == ' ' || first == '\t';
+    }
+
     /**
-     * A field line that starts with whitespace (folded), or whose name holds whitespace (before the colon, or inside
-     * the name: Netty would keep the part before the space as the name and drop the rest).
+     * Called by the decoders' {@code splitHeaderName} with the name Netty found: a request's name runs up to the colon
+     * (whitespace included), a response's up to the colon or the first whitespace, and {@code sb[start + length]} is
+     * the byte that ended it. Whitespace in the name or ending it (so before the colon) is refused: the decoder turns
+     * the exception into a failed message, as it does for anything else it refuses.
      */
-    private static boolean isFoldedOrSpacedName(ByteBuf in, int start, int lf) {
-        byte first = in.getByte(start);
-        if (first == ' ' || first == '\t') {
-            return true;
+    static void checkName(byte[] sb, int start, int length) {
+        int end = Math.min(start + length, sb.length - 1); // the byte that ended the name is there: a colon was found
+        for (int i = start; i <= end; i++) {
+            if (sb[i] == ' ' || sb[i] == '\t') {
+                throw new IllegalArgumentException(FOLDED);
+            }
         }
-        int colon = in.indexOf(start, lf, (byte) ':');
-        if (colon <= start) {
-            return false; // no colon, or an empty name: the decoder refuses those itself
-        }
-        return in.indexOf(start, colon, (byte) ' ') >= 0 || in.indexOf(start, colon, (byte) '\t') >= 0;
     }
 }

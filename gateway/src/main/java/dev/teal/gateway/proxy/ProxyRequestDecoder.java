@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import java.util.List;
 
 /**
@@ -114,6 +115,12 @@ final class ProxyRequestDecoder extends HttpRequestDecoder {
 
     private static boolean isDigit(byte b) {
         return b >= '0' && b <= '9';
+    }
+
+    @Override
+    protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
+        FieldLineGuard.checkName(sb, start, length);
+        return super.splitHeaderName(sb, start, length);
     }
 
     @Override

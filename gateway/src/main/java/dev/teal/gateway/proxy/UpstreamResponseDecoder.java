@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.util.AsciiString;
 import java.util.List;
 
 /**
@@ -50,6 +51,12 @@ final class UpstreamResponseDecoder extends HttpResponseDecoder {
             return true;
         }
         return super.isContentAlwaysEmpty(msg);
+    }
+
+    @Override
+    protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
+        FieldLineGuard.checkName(sb, start, length);
+        return super.splitHeaderName(sb, start, length);
     }
 
     @Override
