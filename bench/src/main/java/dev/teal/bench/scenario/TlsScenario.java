@@ -45,8 +45,8 @@ public final class TlsScenario {
         public static Options of(boolean quick) {
             return quick
                     ? new Options(2, 16, 10, 2_000, 50, Duration.ofSeconds(1), 16, Duration.ofSeconds(1), 2_000)
-                    : new Options(3, 64, 10, 60_000, 100, Duration.ofSeconds(8), 64, Duration.ofSeconds(8),
-                            50_000);
+                    : new Options(3, 64, 10, 100_000, 100, Duration.ofSeconds(8), 64, Duration.ofSeconds(8),
+                            150_000);
         }
     }
 
