@@ -57,7 +57,7 @@ class H2loadOutputTest {
         assertThat(r.succeeded()).isZero();
         assertThat(r.errored()).isEqualTo(4);
         assertThat(r.errors()).isEqualTo(4);
-        assertThat(r.seconds()).isCloseTo(408e-6, Offset.offset(1e-12));
+        assertThat(r.seconds()).isCloseTo(394e-6, Offset.offset(1e-12));
         assertThat(r.requestsPerSecond()).isZero();
         assertThat(r.tlsProtocol()).isNull();
         assertThat(r.applicationProtocol()).isNull();
