@@ -17,18 +17,22 @@ final class NginxTarget implements Target {
     private final InetSocketAddress address;
     private final Upstreams upstreams;
     private final int keepalive;
+    /** The {@code listen} directive (and the TLS settings with it): a switch keeps it. */
+    private final String listen;
 
-    private NginxTarget(Nginx nginx, InetSocketAddress address, Upstreams upstreams, int keepalive) {
+    private NginxTarget(Nginx nginx, InetSocketAddress address, Upstreams upstreams, int keepalive, String listen) {
         this.nginx = nginx;
         this.address = address;
         this.upstreams = upstreams;
         this.keepalive = keepalive;
+        this.listen = listen;
     }
 
     static NginxTarget start(Path dir, Upstreams upstreams, int keepalive, int cpu) throws IOException, InterruptedException {
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", Ports.free());
-        Nginx nginx = Nginx.start("nginx", dir, http(address, upstreams, upstreams.active(), keepalive), address, cpu);
-        return new NginxTarget(nginx, address, upstreams, keepalive);
+        String listen = "listen %s:%d backlog=4096;".formatted(address.getHostString(), address.getPort());
+        Nginx nginx = Nginx.start("nginx", dir, http(listen, upstreams, upstreams.active(), keepalive), address, cpu);
+        return new NginxTarget(nginx, address, upstreams, keepalive, listen);
     }
 
     /**
@@ -47,12 +51,7 @@ final class NginxTarget implements Target {
                   http2_max_requests 100000000;""".formatted(address.getHostString(), address.getPort(), tls.cert(),
                 tls.key(), String.join(" ", TlsFiles.PROTOCOLS));
         Nginx nginx = Nginx.start("nginx", dir, http(listen, upstreams, upstreams.active(), keepalive), address, cpu);
-        return new NginxTarget(nginx, address, upstreams, keepalive);
-    }
-
-    private static String http(InetSocketAddress listen, Upstreams upstreams, String active, int keepalive) {
-        return http("listen %s:%d backlog=4096;".formatted(listen.getHostString(), listen.getPort()), upstreams, active,
-                keepalive);
+        return new NginxTarget(nginx, address, upstreams, keepalive, listen);
     }
 
     private static String http(String listen, Upstreams upstreams, String active, int keepalive) {
@@ -92,7 +91,7 @@ final class NginxTarget implements Target {
 
     @Override
     public void switchTo(String color) throws IOException, InterruptedException {
-        nginx.reload(http(address, upstreams, color, keepalive));
+        nginx.reload(http(listen, upstreams, color, keepalive));
     }
 
     @Override

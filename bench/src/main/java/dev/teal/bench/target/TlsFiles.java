@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
  * certificate and key as PEM files (Teal, nginx) and both in one file (HAProxy's {@code crt}).
  */
 public record TlsFiles(Path cert, Path key, Path combined) {
+    /** The protocol versions every peer is set to: TLS 1.2 and 1.3 only, as Teal. */
+    static final List<String> PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
 
     public static TlsFiles generate(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
@@ -31,7 +33,4 @@ public record TlsFiles(Path cert, Path key, Path combined) {
         Files.writeString(combined, Files.readString(cert) + Files.readString(key));
         return new TlsFiles(cert, key, combined);
     }
-
-    /** The server settings all peers share: TLS 1.2 and 1.3 only (as Teal), ALPN h2 and http/1.1. */
-    static final List<String> PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
 }
