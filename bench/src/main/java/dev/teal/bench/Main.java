@@ -18,6 +18,8 @@ import dev.teal.bench.scenario.GuardScenario;
 import dev.teal.bench.scenario.RunContext;
 import dev.teal.bench.scenario.ScaleResult;
 import dev.teal.bench.scenario.ScaleScenario;
+import dev.teal.bench.scenario.TlsResult;
+import dev.teal.bench.scenario.TlsScenario;
 import dev.teal.bench.target.TealTarget;
 import dev.teal.bench.target.Targets;
 import java.nio.file.Path;
@@ -29,7 +31,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code java -jar teal-bench.jar <compare|cutover|drain|connections|all> [--quick] [options]} and
+ * {@code java -jar teal-bench.jar <compare|cutover|drain|connections|all|scale|guard|tls> [--quick] [options]} and
  * {@code java -jar teal-bench.jar report DIR}.
  */
 public final class Main {
@@ -38,7 +40,7 @@ public final class Main {
                    java -jar bench/target/teal-bench.jar report DIR      (regenerate DIR/report.html from DIR/*.json)
                    java -jar bench/target/teal-bench.jar corpus [--out FILE.md]
                                                          (hardening corpus against Teal, nginx and HAProxy)
-            scenarios: compare, cutover, drain, connections, all (these four), scale, guard
+            scenarios: compare, cutover, drain, connections, all (these four), scale, guard, tls
             options:
               --quick               a few seconds per scenario (what CI runs)
               --out DIR             output directory (default bench/results/<timestamp>)
@@ -58,6 +60,8 @@ public final class Main {
               --changes N           scale: EndpointSlice changes timed per size (default 20)
               --heap SIZE           scale: the gateway's heap (-Xms/-Xmx, e.g. 512m; default the README's 128m)
               --churn SECONDS       scale: then 100 EndpointSlice changes/s for this long (default 10 s; --quick: none)
+            tls: TLS termination and HTTP/2 from clients (teal, nginx, haproxy of --targets); also needs h2load:
+                 apt-get install nghttp2-client
             needs nginx, HAProxy and wrk: apt-get install nginx haproxy wrk
             """;
 
@@ -143,6 +147,11 @@ public final class Main {
                             d.warmup()));
                     Results.write(out, s, r);
                     yield Tables.guard(r);
+                }
+                case "tls" -> {
+                    TlsResult r = TlsScenario.run(ctx, TlsScenario.Options.of(o.quick));
+                    Results.write(out, s, r);
+                    yield Tables.tls(r);
                 }
                 case "drain" -> {
                     DrainResult r = DrainScenario.run(ctx, DrainScenario.Options.of(o.quick));

@@ -38,17 +38,23 @@ public final class Wrk {
     /** As {@link #run(InetSocketAddress, String, int, Duration)} with a {@code Host} header (null: wrk's own). */
     public WrkResult run(InetSocketAddress target, String path, int connections, Duration duration, String host)
             throws IOException, InterruptedException {
+        return run("http://" + target.getHostString() + ":" + target.getPort() + path, connections, duration,
+                host == null ? List.of() : List.of("Host: " + host));
+    }
+
+    /** wrk against {@code url} (http or https) with extra request headers ({@code Name: value}). */
+    public WrkResult run(String url, int connections, Duration duration, List<String> headers)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         if (cpu >= 0) {
             cmd.addAll(List.of(Tools.require("taskset"), "-c", Integer.toString(cpu)));
         }
         cmd.addAll(List.of(binary, "-t1", "-c" + connections, "-d" + Math.max(1, duration.toSeconds()) + "s",
                 "--timeout", "5s", "-s", script.toString()));
-        if (host != null) {
-            cmd.addAll(List.of("-H", "Host: " + host));
+        for (String h : headers) {
+            cmd.addAll(List.of("-H", h));
         }
-        cmd.addAll(List.of(
-                "http://" + target.getHostString() + ":" + target.getPort() + path));
+        cmd.add(url);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out;
         try (InputStream in = p.getInputStream()) {

@@ -21,6 +21,15 @@ public final class Tools {
         return found;
     }
 
+    /** As {@link #require(String)} for a program only some scenarios need, with its own install hint. */
+    public static String require(String program, String installHint) {
+        String found = find(program);
+        if (found == null) {
+            throw new MissingToolException(program + " is not installed: " + installHint);
+        }
+        return found;
+    }
+
     public static boolean available(String program) {
         return find(program) != null;
     }

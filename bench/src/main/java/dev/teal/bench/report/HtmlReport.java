@@ -76,6 +76,12 @@ public final class HtmlReport {
             String[] parts = Tables.guard(guard).split("\n\n", 2);
             body.append("<h2>guard</h2>\n<p>").append(escape(parts[0])).append("</p>\n").append(table(parts[1]));
         }
+        dev.teal.bench.scenario.TlsResult tls = Results.read(dir, "tls", dev.teal.bench.scenario.TlsResult.class);
+        if (tls != null) {
+            info = info == null ? tls.info() : info;
+            String[] parts = Tables.tls(tls).split("\n\n", 2);
+            body.append("<h2>tls</h2>\n<p>").append(escape(parts[0])).append("</p>\n").append(table(parts[1]));
+        }
         StringBuilder html = new StringBuilder("""
                 <!doctype html>
                 <html><head><meta charset="utf-8"><title>Teal bench report</title>

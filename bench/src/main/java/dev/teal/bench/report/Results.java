@@ -21,7 +21,8 @@ public final class Results {
             "drain", DrainResult.class,
             "connections", ConnectionsResult.class,
             "scale", ScaleResult.class,
-            "guard", GuardResult.class);
+            "guard", GuardResult.class,
+            "tls", dev.teal.bench.scenario.TlsResult.class);
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -51,6 +51,25 @@ public final class Tables {
         return b.toString();
     }
 
+    public static String tls(dev.teal.bench.scenario.TlsResult r) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "h2: h2load -c %d -m %d -n %,d; handshake: batches of h2load --h1 -c %d -n %d "
+                        + "for %d s; h1-keepalive: wrk -c %d for %d s; %d rounds, median; Teal's TLS provider: %s%n%n",
+                r.h2Clients(), r.h2Streams(), r.h2Requests(), r.handshakeBatch(), r.handshakeBatch(),
+                r.handshakeSeconds(), r.keepAliveConnections(), r.keepAliveSeconds(), r.rounds(),
+                r.tealTlsProvider() == null ? "–" : r.tealTlsProvider()));
+        b.append("| cell | target | req/s or handshakes/s (median) | min–max | p99 | errors | target CPU per request "
+                + "| vs better peer | negotiated |\n");
+        b.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+        for (var row : r.rows()) {
+            b.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f–%,.0f | %s | %d | %.0f µs | %s | %s |%n",
+                    row.cell(), row.target(), row.medianRate(), row.minRate(), row.maxRate(), micros(row.p99Us()),
+                    row.errors(), row.cpuUsPerRequest(), ratio(row.vsBestPeer()),
+                    (row.tlsProtocol() == null ? "" : row.tlsProtocol() + " ") + row.applicationProtocol()));
+        }
+        return b.toString();
+    }
+
     private static String figure(Double v, String format) {
         return v == null ? "–" : String.format(Locale.ROOT, format, v);
     }
@@ -148,7 +167,7 @@ public final class Tables {
     }
 
     static String micros(long us) {
-        return us >= 10_000 ? String.format(Locale.ROOT, "%.0f ms", us / 1000.0)
+        return us < 0 ? "–" : us >= 10_000 ? String.format(Locale.ROOT, "%.0f ms", us / 1000.0)
                 : us >= 1000 ? String.format(Locale.ROOT, "%.2f ms", us / 1000.0) : us + " µs";
     }
 

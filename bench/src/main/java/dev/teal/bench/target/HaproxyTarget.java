@@ -36,6 +36,20 @@ final class HaproxyTarget implements Target {
     }
 
     static HaproxyTarget start(Path dir, Upstreams upstreams, int cpu) throws IOException, InterruptedException {
+        return start(dir, upstreams, cpu, null);
+    }
+
+    /**
+     * The same proxy on a TLS listener ({@code bind ... ssl crt <pem> alpn h2,http/1.1}, TLS 1.2 and 1.3); HTTP/2 from
+     * clients, HTTP/1.1 keep-alive to the backend.
+     */
+    static HaproxyTarget startTls(Path dir, Upstreams upstreams, int cpu, TlsFiles tls)
+            throws IOException, InterruptedException {
+        return start(dir, upstreams, cpu, tls);
+    }
+
+    private static HaproxyTarget start(Path dir, Upstreams upstreams, int cpu, TlsFiles tls)
+            throws IOException, InterruptedException {
         String binary = Tools.require("haproxy");
         Files.createDirectories(dir);
         // unix socket paths are limited to ~100 bytes: keep it short, outside the (possibly deep) work dir
@@ -66,11 +80,12 @@ final class HaproxyTarget implements Target {
                   timeout http-keep-alive 300s
                   option http-keep-alive
                 frontend fe
-                  bind %s:%d
+                  bind %s:%d%s
                   default_backend be
                 backend be
                   http-reuse always
-                %s""".formatted(socket, address.getHostString(), address.getPort(), servers);
+                %s""".formatted(socket, address.getHostString(), address.getPort(), tls == null ? ""
+                        : " ssl crt " + tls.combined() + " alpn h2,http/1.1 ssl-min-ver TLSv1.2", servers);
         Path cfgFile = dir.resolve("haproxy.cfg");
         Files.writeString(cfgFile, cfg);
         ManagedProcess p = ManagedProcess.start("haproxy", List.of(binary, "-f", cfgFile.toString(), "-db"), cpu, dir);

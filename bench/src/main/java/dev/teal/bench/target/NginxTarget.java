@@ -17,21 +17,44 @@ final class NginxTarget implements Target {
     private final InetSocketAddress address;
     private final Upstreams upstreams;
     private final int keepalive;
+    /** The {@code listen} directive (and the TLS settings with it): a switch keeps it. */
+    private final String listen;
 
-    private NginxTarget(Nginx nginx, InetSocketAddress address, Upstreams upstreams, int keepalive) {
+    private NginxTarget(Nginx nginx, InetSocketAddress address, Upstreams upstreams, int keepalive, String listen) {
         this.nginx = nginx;
         this.address = address;
         this.upstreams = upstreams;
         this.keepalive = keepalive;
+        this.listen = listen;
     }
 
     static NginxTarget start(Path dir, Upstreams upstreams, int keepalive, int cpu) throws IOException, InterruptedException {
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", Ports.free());
-        Nginx nginx = Nginx.start("nginx", dir, http(address, upstreams, upstreams.active(), keepalive), address, cpu);
-        return new NginxTarget(nginx, address, upstreams, keepalive);
+        String listen = "listen %s:%d backlog=4096;".formatted(address.getHostString(), address.getPort());
+        Nginx nginx = Nginx.start("nginx", dir, http(listen, upstreams, upstreams.active(), keepalive), address, cpu);
+        return new NginxTarget(nginx, address, upstreams, keepalive, listen);
     }
 
-    private static String http(InetSocketAddress listen, Upstreams upstreams, String active, int keepalive) {
+    /**
+     * The same proxy on a TLS listener with HTTP/2 ({@code listen ... ssl http2}, nginx 1.22's syntax), TLS 1.2 and 1.3,
+     * and a session cache as a production nginx would have; the upstream stays HTTP/1.1 keep-alive.
+     */
+    static NginxTarget startTls(Path dir, Upstreams upstreams, int keepalive, int cpu, TlsFiles tls)
+            throws IOException, InterruptedException {
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", Ports.free());
+        String listen = """
+                listen %s:%d ssl http2 backlog=4096;
+                  ssl_certificate %s;
+                  ssl_certificate_key %s;
+                  ssl_protocols %s;
+                  ssl_session_cache shared:tls:10m;
+                  http2_max_requests 100000000;""".formatted(address.getHostString(), address.getPort(), tls.cert(),
+                tls.key(), String.join(" ", TlsFiles.PROTOCOLS));
+        Nginx nginx = Nginx.start("nginx", dir, http(listen, upstreams, upstreams.active(), keepalive), address, cpu);
+        return new NginxTarget(nginx, address, upstreams, keepalive, listen);
+    }
+
+    private static String http(String listen, Upstreams upstreams, String active, int keepalive) {
         String servers = upstreams.colors().get(active).stream()
                 .map(a -> "  server " + a.getHostString() + ":" + a.getPort() + ";")
                 .collect(Collectors.joining("\n"));
@@ -44,7 +67,7 @@ final class NginxTarget implements Target {
                 }
                 map $http_upgrade $connection_upgrade { default upgrade; '' ''; }
                 server {
-                  listen %s:%d backlog=4096;
+                  %s
                   location / {
                     proxy_pass http://app;
                     proxy_http_version 1.1;
@@ -53,7 +76,7 @@ final class NginxTarget implements Target {
                     proxy_set_header Host $host;
                   }
                 }
-                """.formatted(servers, keepalive, listen.getHostString(), listen.getPort());
+                """.formatted(servers, keepalive, listen);
     }
 
     @Override
@@ -68,7 +91,7 @@ final class NginxTarget implements Target {
 
     @Override
     public void switchTo(String color) throws IOException, InterruptedException {
-        nginx.reload(http(address, upstreams, color, keepalive));
+        nginx.reload(http(listen, upstreams, color, keepalive));
     }
 
     @Override

@@ -34,6 +34,52 @@ public final class Targets {
         };
     }
 
+    /** Targets of the {@code tls} scenario: each terminates TLS (ALPN h2 and http/1.1) in front of one backend. */
+    public static final List<String> TLS = List.of("teal", "nginx", "haproxy");
+
+    /**
+     * Starts {@code name} (one of {@link #TLS}) terminating TLS with {@code tls}; the target's {@link Target#address()}
+     * is its TLS listener.
+     */
+    public static Target startTls(String name, Path workDir, Upstreams upstreams, Settings settings, int cpu,
+                                  TlsFiles tls) throws IOException, InterruptedException {
+        Path dir = workDir.resolve(name + "-tls");
+        return switch (name) {
+            case "nginx" -> NginxTarget.startTls(dir, upstreams, settings.nginxKeepalive(), cpu, tls);
+            case "haproxy" -> HaproxyTarget.startTls(dir, upstreams, cpu, tls);
+            case "teal" -> new TlsListener(TealTarget.startTls(dir, upstreams, settings.gatewayJar(), cpu, tls));
+            default -> throw new IllegalArgumentException("target " + name + " has no TLS setup; one of " + TLS);
+        };
+    }
+
+    /** A Teal gateway seen through its TLS listener. */
+    public record TlsListener(TealTarget teal) implements Target {
+        @Override
+        public String name() {
+            return teal.name();
+        }
+
+        @Override
+        public java.net.InetSocketAddress address() {
+            return teal.tlsAddress();
+        }
+
+        @Override
+        public void switchTo(String color) throws Exception {
+            teal.switchTo(color);
+        }
+
+        @Override
+        public long pid() {
+            return teal.pid();
+        }
+
+        @Override
+        public void close() {
+            teal.close();
+        }
+    }
+
     /** Fails before anything starts when a target's program is missing. */
     public static void checkInstalled(List<String> names) {
         for (String n : names) {

@@ -28,12 +28,15 @@ public final class TealTarget implements Target {
     private final ManagedProcess process;
     private final InetSocketAddress address;
     private final InetSocketAddress admin;
+    private final InetSocketAddress tlsAddress;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private TealTarget(ManagedProcess process, InetSocketAddress address, InetSocketAddress admin) {
+    private TealTarget(ManagedProcess process, InetSocketAddress address, InetSocketAddress admin,
+                       InetSocketAddress tlsAddress) {
         this.process = process;
         this.address = address;
         this.admin = admin;
+        this.tlsAddress = tlsAddress;
     }
 
     /** Gateway settings a scenario may change. */
@@ -61,12 +64,29 @@ public final class TealTarget implements Target {
     /** A gateway with these options (the {@code guard} scenario's: a guard on the service). */
     public static TealTarget start(Path dir, Upstreams upstreams, Path gatewayJar, int cpu, Options options)
             throws IOException, InterruptedException {
-        return start(dir, upstreams, options, gatewayJar, cpu, "");
+        return start(dir, upstreams, options, gatewayJar, cpu, "", null);
     }
 
     static TealTarget start(Path dir, Upstreams upstreams, Options options, Path gatewayJar, int cpu)
             throws IOException, InterruptedException {
-        return start(dir, upstreams, options, gatewayJar, cpu, "");
+        return start(dir, upstreams, options, gatewayJar, cpu, "", null);
+    }
+
+    /**
+     * A gateway that also terminates TLS ({@code tls:} with {@code tls} as the default certificate) on
+     * {@link #tlsAddress()}, where ALPN offers h2 and http/1.1.
+     */
+    public static TealTarget startTls(Path dir, Upstreams upstreams, Path gatewayJar, int cpu, TlsFiles tls)
+            throws IOException, InterruptedException {
+        InetSocketAddress tlsAddress = new InetSocketAddress("127.0.0.1", Ports.free());
+        String section = """
+                tls:
+                  listen: %s:%d
+                  default:
+                    cert: %s
+                    key: %s
+                """.formatted(tlsAddress.getHostString(), tlsAddress.getPort(), tls.cert(), tls.key());
+        return start(dir, upstreams, Options.DEFAULT, gatewayJar, cpu, section, tlsAddress);
     }
 
     /**
@@ -86,7 +106,7 @@ public final class TealTarget implements Target {
             routes.append("  - {host: ").append(routeHost(h)).append(", path: /, pathType: Prefix, service: ")
                     .append(SERVICE).append("}\n");
         }
-        return start(dir, upstreams, Options.DEFAULT, gatewayJar, cpu, routes.toString());
+        return start(dir, upstreams, Options.DEFAULT, gatewayJar, cpu, routes.toString(), null);
     }
 
     /** The host of route set {@code i} of {@link #startWithRoutes}. */
@@ -95,7 +115,8 @@ public final class TealTarget implements Target {
     }
 
     private static TealTarget start(Path dir, Upstreams upstreams, Options options, Path gatewayJar, int cpu,
-                                    String routes) throws IOException, InterruptedException {
+                                    String routes, InetSocketAddress tlsAddress)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(gatewayJar)) {
             throw new IOException("gateway jar not found at " + gatewayJar
                     + "; build it: mvn -B -q -pl gateway -am package -DskipTests (or pass --gateway-jar)");
@@ -143,7 +164,7 @@ public final class TealTarget implements Target {
         // raise the soft fd limit as far as the hard limit allows (65536 where permitted)
         String script = "ulimit -n 65536 2>/dev/null || ulimit -n $(ulimit -Hn); " + java;
         ManagedProcess p = ManagedProcess.start("teal", List.of("bash", "-c", script), -1, dir);
-        TealTarget t = new TealTarget(p, address, admin);
+        TealTarget t = new TealTarget(p, address, admin, tlsAddress);
         try {
             t.awaitReady(Duration.ofSeconds(60));
         } catch (IOException | RuntimeException e) {
@@ -159,6 +180,9 @@ public final class TealTarget implements Target {
             try {
                 if (get("/readyz").statusCode() == 200) {
                     Ports.awaitListening(address, Duration.ofSeconds(5), process);
+                    if (tlsAddress != null) {
+                        Ports.awaitListening(tlsAddress, Duration.ofSeconds(5), process);
+                    }
                     return;
                 }
             } catch (IOException notYet) {
@@ -191,6 +215,11 @@ public final class TealTarget implements Target {
     @Override
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** The TLS listener of {@link #startTls}, or null. */
+    public InetSocketAddress tlsAddress() {
+        return tlsAddress;
     }
 
     @Override

@@ -5,6 +5,8 @@
  * its own process), {@code nginx} and {@code haproxy} (the Debian packages, configured at their best: one
  * worker/thread, upstream keep-alive). Each is started from
  * {@link dev.teal.bench.target.Upstreams} by {@link dev.teal.bench.target.Targets#start} and switches colors its own
- * way ({@link dev.teal.bench.target.Target#switchTo}).
+ * way ({@link dev.teal.bench.target.Target#switchTo}). {@link dev.teal.bench.target.Targets#startTls} starts Teal,
+ * nginx or HAProxy terminating TLS (ALPN h2 and http/1.1) with a certificate {@link dev.teal.bench.target.TlsFiles}
+ * makes, for the {@code tls} scenario.
  */
 package dev.teal.bench.target;
