@@ -80,7 +80,11 @@ class GuardedCutoverTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> "rolled_back".equals(guardState()));
         ServiceStatus s = status();
         assertThat(s.serving()).isEqualTo("blue");
-        assertThat(s.guard().breach()).isEqualTo("p99 300ms >= 100ms");
+        // green answers after 250 ms, so its p99 falls in the 300 ms bucket or, on a loaded machine, a higher one
+        java.util.regex.Matcher breach = java.util.regex.Pattern.compile("p99 (\\d+)ms >= 100ms")
+                .matcher(s.guard().breach());
+        assertThat(breach.matches()).as(s.guard().breach()).isTrue();
+        assertThat(Integer.parseInt(breach.group(1))).isGreaterThanOrEqualTo(300);
         assertThat(s.guard().guard()).isEqualTo("p99<100ms, window=5s, bake=60s, min-requests=20");
     }
 
