@@ -47,10 +47,13 @@ final class ClusterState {
 
     void putIngress(Ingress i) {
         String key = ServiceMapBuilder.ClusterIndex.key(i);
-        if (same(ingresses.get(key), i)) {
+        Ingress held = ingresses.put(key, i); // the informer's copy from now on (else both stay in memory)
+        if (same(held, i)) {
+            if (held != i) {
+                ordered = null; // sorted again at the next structural build, without the old copy
+            }
             return;
         }
-        ingresses.put(key, i);
         ordered = null;
         structural = true;
     }
@@ -63,7 +66,9 @@ final class ClusterState {
     }
 
     void putService(Service s) {
-        if (same(index.services.get(ServiceMapBuilder.ClusterIndex.key(s)), s)) {
+        String key = ServiceMapBuilder.ClusterIndex.key(s);
+        if (same(index.services.get(key), s)) {
+            index.services.put(key, s); // the informer's copy from now on (else both stay in memory)
             return;
         }
         invalidate(index.putService(s));
@@ -77,6 +82,7 @@ final class ClusterState {
 
     void putSlice(EndpointSlice s) {
         if (same(index.slice(s), s)) {
+            index.replaceSlice(s); // the informer's copy from now on (else both stay in memory)
             return;
         }
         sliceChanged(index.putSlice(s));

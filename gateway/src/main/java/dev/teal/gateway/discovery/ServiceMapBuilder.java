@@ -269,6 +269,16 @@ public final class ServiceMapBuilder {
             return stale;
         }
 
+        /** Puts {@code slice} in the place of the one held under its key (same owner: nothing else changes). */
+        void replaceSlice(EndpointSlice slice) {
+            String key = key(slice);
+            String owner = ownerBySlice.get(key);
+            List<EndpointSlice> list = owner == null ? null : slicesByService.get(owner);
+            if (list != null) {
+                list.replaceAll(held -> key(held).equals(key) ? slice : held);
+            }
+        }
+
         /** The slice held under the key of {@code slice} (its namespace and name), or null. */
         EndpointSlice slice(EndpointSlice slice) {
             String key = key(slice);

@@ -107,6 +107,8 @@ class ClusterStateTest {
         assertThat(state.build()).isSameAs(first);
         assertThat(builder.backendsBuilt() - built).isZero();
         assertThat(builder.pathsVisited() - visited).isZero();
+        assertThat(state.ingresses()).as("the new copy is held, the old one let go").anyMatch(x -> x == copy)
+                .noneMatch(x -> x == ingresses.get(3));
     }
 
     @Test
