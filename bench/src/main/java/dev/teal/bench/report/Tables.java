@@ -147,15 +147,16 @@ public final class Tables {
 
     public static String scale(ScaleResult r) {
         StringBuilder b = new StringBuilder("""
-                | services | start → routed (gateway says so + 101 sampled hosts answer) | start phases (s since start; build, apply) | bench's check of every host | one EndpointSlice change takes effect (median / max, n) | gateway RSS / heap | `/metrics` | `/status` | `/status?service=` | rebuilds (mean time) for changes |
+                | services | start → routed (gateway says so + 101 sampled hosts answer) | start phases (s since start; build, apply) | bench's check of every host | one EndpointSlice change takes effect (median / max, n) | gateway RSS / heap (live after GC) | `/metrics` | `/status` | `/status?service=` | rebuilds (mean time) for changes |
                 |---:|---:|---|---:|---:|---:|---:|---:|---:|---:|
                 """);
         for (ScaleResult.Size s : r.sizes()) {
             b.append(String.format(Locale.ROOT,
-                    "| %,d | %.1f s (%.1f + %.1f) | %s | %.1f s (%,d/%,d) | %d / %d ms (%d of %d) | %.0f / %.0f MiB | %s | %s | %s | %,d (%.1f ms) for %,d |%n",
+                    "| %,d | %.1f s (%.1f + %.1f) | %s | %.1f s (%,d/%,d) | %d / %d ms (%d of %d) | %.0f / %.0f (%.0f) MiB | %s | %s | %s | %,d (%.1f ms) for %,d |%n",
                     s.services(), s.startToRoutedMs() / 1000.0, s.gatewayRoutedMs() / 1000.0, s.sampleMs() / 1000.0,
                     phases(s.startPhasesMs()), s.allCheckMs() / 1000.0, s.routed(), s.services(), s.changeMedianMs(),
                     s.changeMaxMs(), s.changesApplied(), s.changeDelaysMs().size(), s.rssMiB(), s.heapMiB(),
+                    s.liveHeapMiB(),
                     bytes(s.metricsBytes()), bytes(s.statusBytes()), bytes(s.statusOneServiceBytes()), s.applies(),
                     s.meanApplyMs(), s.changesSeen()));
         }

@@ -24,6 +24,8 @@ public record ScaleResult(RunInfo info, List<Size> sizes) {
      * @param changeDelaysMs      for each EndpointSlice PUT: PUT sent to the first request that reached the new endpoint
      * @param rssMiB              gateway RSS once everything was routed
      * @param heapMiB             its heap in use then ({@code jvm_memory_used_bytes{area="heap"}})
+     * @param liveHeapMiB         the same right after a full collection, once routed and the 101 sampled hosts
+     *                            requested (before the check of every host opens an upstream connection per service)
      * @param applies             {@code teal_discovery_apply_seconds_count} at the end
      * @param meanApplyMs         its sum divided by its count: the mean rebuild-and-apply time
      * @param changesSeen         {@code teal_discovery_changes_total} at the end
@@ -32,12 +34,12 @@ public record ScaleResult(RunInfo info, List<Size> sizes) {
             java.util.Map<String, Long> startPhasesMs, long sampleMs, long allCheckMs, int routed, List<Long> changeDelaysMs,
             long changeMedianMs, long changeMaxMs, int changesApplied, double rssMiB, double heapMiB,
             long metricsBytes, long statusBytes, long statusOneServiceBytes, long applies, double meanApplyMs,
-            long changesSeen, Churn churn) {
+            long changesSeen, double liveHeapMiB, Churn churn) {
 
         public Size withChurn(Churn c) {
             return new Size(services, createMs, startToRoutedMs, gatewayRoutedMs, startPhasesMs, sampleMs, allCheckMs,
                     routed, changeDelaysMs, changeMedianMs, changeMaxMs, changesApplied, rssMiB, heapMiB, metricsBytes,
-                    statusBytes, statusOneServiceBytes, applies, meanApplyMs, changesSeen, c);
+                    statusBytes, statusOneServiceBytes, applies, meanApplyMs, changesSeen, liveHeapMiB, c);
         }
     }
 

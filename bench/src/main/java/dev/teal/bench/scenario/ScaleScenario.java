@@ -68,7 +68,7 @@ public final class ScaleScenario {
         }
 
         public static Options of(boolean quick) {
-            return quick ? new Options(List.of(20), 5, Duration.ofSeconds(60))
+            return quick ? new Options(List.of(20), 5, Duration.ofSeconds(60), null, 2, false)
                     : new Options(List.of(100, 1000), 20, Duration.ofMinutes(5), null, 10, false);
         }
     }
@@ -135,6 +135,7 @@ public final class ScaleScenario {
                 long s0 = System.nanoTime();
                 int sampled = awaitSampleRouted(proxy, n, o.routedTimeout());
                 long sampleMs = millisSince(s0);
+                double liveHeap = liveHeapMiB(http, admin, gateway.pid()); // before every service has a connection
                 long a0 = System.nanoTime();
                 int routed = countRouted(proxy, n);
                 long allCheckMs = millisSince(a0);
@@ -160,7 +161,7 @@ public final class ScaleScenario {
                         sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2),
                         sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1),
                         (int) delays.stream().filter(d -> d >= 0).count(), rss, heap, metrics.length(), statusBytes,
-                        oneBytes, applies, applies > 0 ? applySum * 1000 / applies : -1, seen, null);
+                        oneBytes, applies, applies > 0 ? applySum * 1000 / applies : -1, seen, liveHeap, null);
                 System.out.printf("scale N=%,d: slice change median %d ms, max %d ms (%d changes)%n", n,
                         s.changeMedianMs(), s.changeMaxMs(), delays.size());
                 if (o.churnSeconds() > 0) {
@@ -252,24 +253,53 @@ public final class ScaleScenario {
         return List.copyOf(out);
     }
 
-    /** Requests each sampled host until it answers 200 (a new upstream connection each); returns how many did. */
+    /**
+     * Requests each sampled host on one keep-alive connection until it answers 200 (each is the first request of its
+     * service: the gateway opens an upstream connection for it); returns how many did.
+     */
     private static int awaitSampleRouted(InetSocketAddress proxy, int n, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         int ok = 0;
-        for (int k : sample(n)) {
-            while (System.nanoTime() < deadline) {
-                try (KeepAliveConnection c = new KeepAliveConnection(proxy, 5000)) {
-                    if (c.get("/", host(k)).status() == 200) {
-                        ok++;
-                        break;
+        KeepAliveConnection c = null;
+        try {
+            for (int k : sample(n)) {
+                while (System.nanoTime() < deadline) {
+                    try {
+                        c = c != null ? c : new KeepAliveConnection(proxy, 5000);
+                        if (c.get("/", host(k)).status() == 200) {
+                            ok++;
+                            break;
+                        }
+                    } catch (IOException closed) {
+                        c = null; // closed on an unrouted host
                     }
-                } catch (IOException notYet) {
-                    // closed on an unrouted host
+                    Thread.sleep(20);
                 }
-                Thread.sleep(20);
+            }
+        } finally {
+            if (c != null) {
+                c.close();
             }
         }
         return ok;
+    }
+
+    /**
+     * The gateway's heap in use right after a full collection ({@code jcmd PID GC.run}): what it keeps, without the
+     * garbage a single reading of {@code jvm_memory_used_bytes} includes. -1 when jcmd is not there.
+     */
+    private static double liveHeapMiB(HttpClient http, InetSocketAddress admin, long pid) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return -1;
+        }
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return sum(HEAP, get(http, admin, "/metrics")) / (1024 * 1024);
     }
 
     /** The bench's own check: every host once, back to back on one keep-alive connection; how many answer 200. */
