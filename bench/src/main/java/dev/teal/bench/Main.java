@@ -135,7 +135,7 @@ public final class Main {
                     ScaleScenario.Options d = ScaleScenario.Options.of(o.quick);
                     ScaleResult r = ScaleScenario.run(ctx, new ScaleScenario.Options(
                             o.sizes != null ? o.sizes : d.sizes(), o.changes != null ? o.changes : d.changes(),
-                            d.routedTimeout(), o.heap, o.churn != null ? o.churn : d.churnSeconds()));
+                            d.routedTimeout(), o.heap, o.churn != null ? o.churn : d.churnSeconds(), o.profile));
                     Results.write(out, s, r);
                     yield Tables.scale(r);
                 }

@@ -226,6 +226,17 @@ public final class Gateway implements AutoCloseable {
         return l == null ? -1 : ((InetSocketAddress) l.localAddress()).getPort();
     }
 
+    /** At most {@value #LOGGED_KEYS} changed keys for one log line (the first build of 10,000 services changes all). */
+    static String loggedKeys(List<String> changed) {
+        if (changed.size() <= LOGGED_KEYS) {
+            return String.join(",", changed);
+        }
+        return String.join(",", changed.subList(0, LOGGED_KEYS)) + ",... (" + (changed.size() - LOGGED_KEYS)
+                + " more)";
+    }
+
+    private static final int LOGGED_KEYS = 20;
+
     /**
      * Applies a new configuration without dropping a connection. Listener addresses and the worker count need a
      * restart and are kept as they are (with a warning naming the changed key); everything else takes effect at once.
@@ -234,8 +245,18 @@ public final class Gateway implements AutoCloseable {
      * @throws ConfigException when the configuration cannot be applied; the running state is then unchanged
      */
     public synchronized ReloadResult apply(GatewayConfig next) {
+        return apply(next, null);
+    }
+
+    /**
+     * As {@link #apply(GatewayConfig)}, told what changed: with {@code touched} (not null) {@code next} has the
+     * running configuration's settings, routes and services under the same names, and only the services named in it
+     * may be other objects; only they are compared and brought up to date (Kubernetes mode after EndpointSlice
+     * changes: the work does not grow with the number of services).
+     */
+    public synchronized ReloadResult apply(GatewayConfig next, java.util.Collection<String> touched) {
         GatewayConfig prev = config;
-        List<String> changed = ConfigDiff.between(prev, next);
+        List<String> changed = ConfigDiff.between(prev, next, touched);
         List<String> notes = new ArrayList<>();
         for (String key : ConfigDiff.restartOnly(prev, next)) {
             String running = switch (key) {
@@ -257,7 +278,7 @@ public final class Gateway implements AutoCloseable {
             // picked up by the certificate check every second and on reload)
             certs.configure(next.tls());
         }
-        router.apply(prev, next);
+        router.apply(prev, next, touched);
         proxy.update(ProxySettings.of(next, Math.max(tlsPort(), 0)));
         for (LoopConnectionPool p : loopPools.all()) {
             p.update(next.timeouts().connect(), next.timeouts().upstreamIdle(), next.upstream().maxConnectionsPerEndpoint());
@@ -265,7 +286,7 @@ public final class Gateway implements AutoCloseable {
         config = next;
         metrics.reloadApplied();
         LOG.atInfo().addKeyValue("services", next.services().size())
-                .addKeyValue("changed", changed.isEmpty() ? "nothing" : String.join(",", changed))
+                .addKeyValue("changed", changed.isEmpty() ? "nothing" : loggedKeys(changed))
                 .log("configuration applied");
         return ReloadResult.applied(changed, notes);
     }

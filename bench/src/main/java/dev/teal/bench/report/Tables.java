@@ -147,18 +147,55 @@ public final class Tables {
 
     public static String scale(ScaleResult r) {
         StringBuilder b = new StringBuilder("""
-                | services | start → all hosts routed | one EndpointSlice change takes effect (median / max, n) | gateway RSS / heap | `/metrics` | `/status` | `/status?service=` | rebuilds (mean time) for changes |
-                |---:|---:|---:|---:|---:|---:|---:|---:|
+                | services | start → routed (gateway says so + 101 sampled hosts answer) | start phases (s since start; build, apply) | bench's check of every host | one EndpointSlice change takes effect (median / max, n) | gateway RSS / heap (live after GC) | `/metrics` | `/status` | `/status?service=` | rebuilds (mean time) for changes |
+                |---:|---:|---|---:|---:|---:|---:|---:|---:|---:|
                 """);
         for (ScaleResult.Size s : r.sizes()) {
             b.append(String.format(Locale.ROOT,
-                    "| %,d | %.1f s (%,d/%,d) | %d / %d ms (%d of %d) | %.0f / %.0f MiB | %s | %s | %s | %,d (%.1f ms) for %,d |%n",
-                    s.services(), s.startToRoutedMs() / 1000.0, s.routed(), s.services(), s.changeMedianMs(),
+                    "| %,d | %.1f s (%.1f + %.1f) | %s | %.1f s (%,d/%,d) | %d / %d ms (%d of %d) | %.0f / %.0f (%.0f) MiB | %s | %s | %s | %,d (%.1f ms) for %,d |%n",
+                    s.services(), s.startToRoutedMs() / 1000.0, s.gatewayRoutedMs() / 1000.0, s.sampleMs() / 1000.0,
+                    phases(s.startPhasesMs()), s.allCheckMs() / 1000.0, s.routed(), s.services(), s.changeMedianMs(),
                     s.changeMaxMs(), s.changesApplied(), s.changeDelaysMs().size(), s.rssMiB(), s.heapMiB(),
+                    s.liveHeapMiB(),
                     bytes(s.metricsBytes()), bytes(s.statusBytes()), bytes(s.statusOneServiceBytes()), s.applies(),
                     s.meanApplyMs(), s.changesSeen()));
         }
+        if (r.sizes().stream().anyMatch(s -> s.churn() != null)) {
+            b.append("""
+
+                    | services | churn: slice PUTs (per s; sent >100 ms late) | change → takes effect (median / p99 / max; never) | the mock's PUT (median / p99) | rebuilds | queue delay (mean; > 50 ms; > 100 ms) | apply (mean; > 50 ms) |
+                    |---:|---:|---:|---:|---:|---:|---:|
+                    """);
+            for (ScaleResult.Size s : r.sizes()) {
+                ScaleResult.Churn c = s.churn();
+                if (c != null) {
+                    b.append(String.format(Locale.ROOT,
+                            "| %,d | %,d in %d s (%.0f/s; %d) | %.1f / %.1f / %.1f ms; %d | %.0f / %.0f ms | %,d | %.1f ms; %d; %d | %.1f ms; %d |%n",
+                            s.services(), c.puts(), c.seconds(), c.putsPerSecond(), c.lateSends(),
+                            c.effectMedianUs() / 1000.0, c.effectP99Us() / 1000.0, c.effectMaxUs() / 1000.0,
+                            c.unseen(), c.putMedianUs() / 1000.0, c.putP99Us() / 1000.0, c.rebuilds(),
+                            c.queueMeanMs(), c.queueOver50ms(), c.queueOver100ms(), c.applyMeanMs(),
+                            c.applyOver50ms()));
+                }
+            }
+        }
         return b.toString();
+    }
+
+    /** {@code started 2.1, listed Ingress 5.0, ..., routed 9.8 s; build 0.4 s, apply 1.2 s}. */
+    static String phases(java.util.Map<String, Long> p) {
+        if (p == null || p.isEmpty()) {
+            return "–";
+        }
+        StringBuilder at = new StringBuilder();
+        p.forEach((k, v) -> {
+            if (!k.equals("build") && !k.equals("apply")) {
+                at.append(at.isEmpty() ? "" : ", ").append(k).append(' ')
+                        .append(String.format(Locale.ROOT, "%.1f", v / 1000.0));
+            }
+        });
+        return at + String.format(Locale.ROOT, " s; build %.1f s, apply %.1f s", p.getOrDefault("build", -1L) / 1000.0,
+                p.getOrDefault("apply", -1L) / 1000.0);
     }
 
     private static String bytes(long n) {

@@ -51,6 +51,17 @@ class QuickScenariosTest {
             assertThat(s.applies()).as("teal_discovery_apply_seconds_count").isPositive();
             assertThat(s.changesSeen()).as("at least the 3 N objects and the changes")
                     .isGreaterThanOrEqualTo(3L * s.services() + opt.changes());
+            assertThat(s.gatewayRoutedMs()).isPositive().isLessThanOrEqualTo(s.startToRoutedMs());
+            assertThat(s.startPhasesMs()).as("from the gateway's log")
+                    .containsKeys("started", "listed Ingress", "listed Service", "listed EndpointSlice", "build",
+                            "apply", "routed");
+            assertThat(s.churn()).satisfies(c -> {
+                assertThat(c.puts()).isEqualTo(100 * opt.churnSeconds());
+                assertThat(c.unseen()).as("changes whose new backend never answered").isZero();
+                assertThat(c.effectMaxUs()).isGreaterThanOrEqualTo(c.effectMedianUs()).isPositive();
+                assertThat(c.storeScans()).as("PUTs and GETs the mock answered by scanning its store").isZero();
+                assertThat(c.rebuilds()).isPositive();
+            });
         });
     }
 

@@ -33,6 +33,15 @@ public final class ConfigDiff {
 
     /** Every changed key, settings first, then services in the new file's order, then removed services. */
     public static List<String> between(GatewayConfig a, GatewayConfig b) {
+        return between(a, b, null);
+    }
+
+    /**
+     * As {@link #between(GatewayConfig, GatewayConfig)}; with {@code touched} (not null) the caller knows that
+     * {@code b} has the same services as {@code a} under the same names, and that only those named in
+     * {@code touched} may be other objects: only they are compared.
+     */
+    public static List<String> between(GatewayConfig a, GatewayConfig b, java.util.Collection<String> touched) {
         List<String> out = new ArrayList<>(restartOnly(a, b));
         add(out, "accessLog", a.accessLog(), b.accessLog());
         add(out, "timeouts", a.timeouts(), b.timeouts());
@@ -50,7 +59,9 @@ public final class ConfigDiff {
                 b.tls() == null ? null : b.tls().sslRedirect());
         add(out, "tls.redirectPort", a.tls() == null ? null : a.tls().redirectPort(),
                 b.tls() == null ? null : b.tls().redirectPort());
-        for (ServiceConfig s : b.services().values()) {
+        java.util.Collection<ServiceConfig> compared = touched == null ? b.services().values()
+                : touched.stream().map(b.services()::get).filter(Objects::nonNull).toList();
+        for (ServiceConfig s : compared) {
             ServiceConfig old = a.services().get(s.name());
             if (old == s) {
                 continue; // the same object (Kubernetes mode shares the ones no change touched)
@@ -72,7 +83,7 @@ public final class ConfigDiff {
             add(out, p + ".preview", old.preview(), s.preview());
             add(out, p + ".sticky", old.sticky(), s.sticky());
         }
-        for (String name : a.services().keySet()) {
+        for (String name : touched == null ? a.services().keySet() : List.<String>of()) {
             if (!b.services().containsKey(name)) {
                 out.add("services." + name + " (removed)");
             }

@@ -82,6 +82,9 @@ public final class ClusterDiscovery implements AutoCloseable {
     private volatile ServiceMapBuilder.Result last;
     private volatile boolean closed;
     private volatile Runnable afterRebuild = () -> { };
+    /** When {@link #start} was called; the first rebuild logs its phases against it. */
+    private volatile long startedNanos;
+    private boolean firstLogged;
 
     /**
      * @param namespace      the namespace to follow, or null for all
@@ -180,7 +183,13 @@ public final class ClusterDiscovery implements AutoCloseable {
     /** Starts every informer; the future completes once all have listed (never, while the API is unreachable). */
     public CompletableFuture<Void> start() {
         ingressClasses.start();
-        CompletableFuture<?>[] synced = informers.stream().map(i -> i.start().toCompletableFuture())
+        long started = System.nanoTime();
+        startedNanos = started;
+        CompletableFuture<?>[] synced = informers.stream().map(i -> i.start().toCompletableFuture()
+                        .thenRun(() -> LOG.atInfo().addKeyValue("kind", i.getApiTypeClass().getSimpleName())
+                                .addKeyValue("objects", i.getStore().list().size())
+                                .addKeyValue("tookMs", (System.nanoTime() - started) / 1_000_000)
+                                .log("informer listed")))
                 .toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(synced).thenRun(this::changed);
     }
@@ -253,7 +262,9 @@ public final class ClusterDiscovery implements AutoCloseable {
         if (closed || !synced()) {
             return; // a partial view (say, Services without their slices) would route to nothing
         }
+        long t0 = System.nanoTime();
         ServiceMapBuilder.Build build = catchUp().build();
+        long t1 = System.nanoTime();
         ServiceMapBuilder.Result next = build.result();
         ServiceMapBuilder.Result prev = last;
         if (prev == null || !prev.equals(next)) {
@@ -264,6 +275,14 @@ public final class ClusterDiscovery implements AutoCloseable {
                 LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage()))
                         .log("cluster state refused; keeping the running routing");
             }
+        }
+        if (!firstLogged && last != null) {
+            firstLogged = true; // the start's phases: listed (above), read and built, applied (pools, meters, routes)
+            long t2 = System.nanoTime();
+            LOG.atInfo().addKeyValue("services", last.services().size())
+                    .addKeyValue("buildMs", (t1 - t0) / 1_000_000).addKeyValue("applyMs", (t2 - t1) / 1_000_000)
+                    .addKeyValue("sinceStartMs", (t2 - startedNanos) / 1_000_000)
+                    .log("cluster routed");
         }
         if (build.problems() != reportedList) {
             report(build.problems());

@@ -72,6 +72,8 @@ public final class ClusterGateway implements AutoCloseable {
     private volatile IngressCertificates certificates;
     private final SnapshotWriter<ServiceMapBuilder.Result> snapshot;
     private volatile Map<String, ServiceMapBuilder.Origin> origins = Map.of();
+    /** The last result the gateway took (guarded by this). */
+    private ServiceMapBuilder.Result applied;
 
     private ClusterGateway(Gateway gateway, ClusterDiscovery discovery, SnapshotFile file) {
         this.gateway = gateway;
@@ -152,14 +154,41 @@ public final class ClusterGateway implements AutoCloseable {
 
     private synchronized void apply(ServiceMapBuilder.Result result) {
         try {
-            gateway.apply(gateway.config().withRouting(result.services(), result.routes()));
+            gateway.apply(gateway.config().withRouting(result.services(), result.routes()),
+                    touched(applied, result));
         } catch (ConfigException e) {
             gateway.rejected(e);
             throw e;
         }
+        applied = result;
         origins = result.origins();
         gateway.setReady(true);
         snapshot.offer(result); // written by its own thread, at most once per SNAPSHOT_INTERVAL
+    }
+
+    /**
+     * The services of {@code next} that are other objects than in {@code prev}, when {@code next} has the very same
+     * routes and the same service names in the same order (what an EndpointSlice change gives: see
+     * {@link ClusterState}); else null (the gateway compares everything). One walk of both maps side by side,
+     * identity checks only.
+     */
+    static List<String> touched(ServiceMapBuilder.Result prev, ServiceMapBuilder.Result next) {
+        if (prev == null || prev.routes() != next.routes() || prev.services().size() != next.services().size()) {
+            return null;
+        }
+        List<String> out = new java.util.ArrayList<>();
+        java.util.Iterator<Map.Entry<String, dev.teal.gateway.config.ServiceConfig>> a =
+                prev.services().entrySet().iterator();
+        for (Map.Entry<String, dev.teal.gateway.config.ServiceConfig> b : next.services().entrySet()) {
+            Map.Entry<String, dev.teal.gateway.config.ServiceConfig> old = a.next();
+            if (!old.getKey().equals(b.getKey())) {
+                return null;
+            }
+            if (old.getValue() != b.getValue()) {
+                out.add(b.getKey());
+            }
+        }
+        return out;
     }
 
     private void closeCertificates() {

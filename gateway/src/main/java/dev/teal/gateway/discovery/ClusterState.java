@@ -1,6 +1,7 @@
 package dev.teal.gateway.discovery;
 
 import dev.teal.gateway.config.ServiceConfig;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -23,6 +24,9 @@ import java.util.Set;
  *       Services' backends are built; the others are taken from the cache.</li>
  *   <li>A Service gaining or losing {@code teal.dev/serving} (the set of fronts): every backend is built again.</li>
  * </ul>
+ * An object put again as the very instance already held, or with the same {@code resourceVersion} (see
+ * {@link #same}), changes nothing and marks nothing stale: at start the events of the initial list arrive after the
+ * first build read the stores, and a relist hands every object again.
  * The result equals what {@link ServiceMapBuilder#build} makes of the same objects. Not thread-safe: one thread (the
  * discovery thread) changes and builds it.
  */
@@ -42,7 +46,14 @@ final class ClusterState {
     }
 
     void putIngress(Ingress i) {
-        ingresses.put(ServiceMapBuilder.ClusterIndex.key(i), i);
+        String key = ServiceMapBuilder.ClusterIndex.key(i);
+        Ingress held = ingresses.put(key, i); // the informer's copy from now on (else both stay in memory)
+        if (same(held, i)) {
+            if (held != i) {
+                ordered = null; // sorted again at the next structural build, without the old copy
+            }
+            return;
+        }
         ordered = null;
         structural = true;
     }
@@ -55,6 +66,11 @@ final class ClusterState {
     }
 
     void putService(Service s) {
+        String key = ServiceMapBuilder.ClusterIndex.key(s);
+        if (same(index.services.get(key), s)) {
+            index.services.put(key, s); // the informer's copy from now on (else both stay in memory)
+            return;
+        }
         invalidate(index.putService(s));
         structural = true;
     }
@@ -65,11 +81,31 @@ final class ClusterState {
     }
 
     void putSlice(EndpointSlice s) {
+        if (same(index.slice(s), s)) {
+            index.replaceSlice(s); // the informer's copy from now on (else both stay in memory)
+            return;
+        }
         sliceChanged(index.putSlice(s));
     }
 
     void removeSlice(String key) {
         sliceChanged(index.removeSlice(key));
+    }
+
+    /**
+     * Whether {@code next} is what is held already: the very object (an informer event that arrived after the store
+     * was read), or the same {@code resourceVersion} (a watch or relist handing an unchanged object again: the API
+     * server changes the version with every write).
+     */
+    static boolean same(HasMetadata held, HasMetadata next) {
+        if (held == next) {
+            return true;
+        }
+        if (held == null) {
+            return false;
+        }
+        String version = next.getMetadata().getResourceVersion();
+        return version != null && version.equals(held.getMetadata().getResourceVersion());
     }
 
     /** Whether the gateway's IngressClass is the cluster's default (then Ingresses without a class are served). */

@@ -104,11 +104,6 @@ public final class ServiceMapBuilder {
     public record Build(Result result, List<Problem> problems) {
     }
 
-    private static final Comparator<Ingress> OLDEST_FIRST = Comparator
-            .comparing((Ingress i) -> created(i.getMetadata().getCreationTimestamp()))
-            .thenComparing(i -> i.getMetadata().getNamespace(), Comparator.nullsFirst(Comparator.naturalOrder()))
-            .thenComparing(i -> i.getMetadata().getName());
-
     private final String ingressClass;
     private final Consumer<String> warn;
     private final ServiceAnnotations.LastGood settings = new ServiceAnnotations.LastGood();
@@ -143,11 +138,18 @@ public final class ServiceMapBuilder {
 
     /** The Ingresses of this gateway's class, oldest first (each creation time read once). */
     List<Ingress> ordered(Collection<Ingress> ingresses, boolean defaultClass) {
-        record Aged(Instant created, Ingress ingress) {
+        record Aged(Instant created, String namespace, String name, Ingress ingress) {
         }
+        // ties (objects created in the same second are the rule at scale) go by namespace and name, read once too: a
+        // comparator that parsed the timestamps again made the first build at 10,000 Ingresses take seconds
+        Map<String, Instant> parsed = new HashMap<>(); // objects created in the same second share a timestamp
         return ingresses.stream().filter(i -> serves(i, defaultClass))
-                .map(i -> new Aged(created(i.getMetadata().getCreationTimestamp()), i))
-                .sorted(Comparator.comparing(Aged::created).thenComparing(a -> a.ingress(), OLDEST_FIRST))
+                .map(i -> new Aged(parsed.computeIfAbsent(String.valueOf(i.getMetadata().getCreationTimestamp()),
+                        t -> created(i.getMetadata().getCreationTimestamp())), i.getMetadata().getNamespace(),
+                        i.getMetadata().getName(), i))
+                .sorted(Comparator.comparing(Aged::created)
+                        .thenComparing(Aged::namespace, Comparator.nullsFirst(Comparator.naturalOrder()))
+                        .thenComparing(Aged::name, Comparator.nullsFirst(Comparator.naturalOrder())))
                 .map(Aged::ingress).toList();
     }
 
@@ -265,6 +267,31 @@ public final class ServiceMapBuilder {
                 stale(owner, stale);
             }
             return stale;
+        }
+
+        /** Puts {@code slice} in the place of the one held under its key (same owner: nothing else changes). */
+        void replaceSlice(EndpointSlice slice) {
+            String key = key(slice);
+            String owner = ownerBySlice.get(key);
+            List<EndpointSlice> list = owner == null ? null : slicesByService.get(owner);
+            if (list != null) {
+                list.replaceAll(held -> key(held).equals(key) ? slice : held);
+            }
+        }
+
+        /** The slice held under the key of {@code slice} (its namespace and name), or null. */
+        EndpointSlice slice(EndpointSlice slice) {
+            String key = key(slice);
+            String owner = ownerBySlice.get(key);
+            List<EndpointSlice> list = owner == null ? null : slicesByService.get(owner);
+            if (list != null) {
+                for (EndpointSlice held : list) {
+                    if (key(held).equals(key)) {
+                        return held;
+                    }
+                }
+            }
+            return null;
         }
 
         /** @return as {@link #putSlice} */

@@ -66,6 +66,7 @@ public final class GatewayMetrics implements AutoCloseable {
         this.settings = settings;
         // two of Micrometer's names fail promtool's lint: process_cpu_time_ns_total (abbreviated unit) and
         // system_cpu_count (a _count suffix on a gauge); process_cpu_usage and the JVM's own metrics cover them
+        registry.config().namingConvention(new CachedNamingConvention(registry.config().namingConvention()));
         registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
                         || id.getName().equals("system.cpu.count")))
                 .meterFilter(DESCRIBE_ALL);

@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,6 +177,9 @@ public final class Router {
         return new SwitchOutcome.Switched(svc.name(), from.color(), target.color(), now, svc.switches());
     }
 
+    /** More touched services than this and {@link #apply(GatewayConfig, GatewayConfig, Collection)} visits all. */
+    static final int TOUCHED_AT_MOST = 256;
+
     /** One switch of one service, as {@link #publish} carries it out. */
     private record Change(ServiceRuntime service, ColorPool from, ColorPool to, String source) {
     }
@@ -294,16 +298,35 @@ public final class Router {
      * @param previous the configuration applied before, or null at start
      */
     public void apply(GatewayConfig previous, GatewayConfig next) {
+        apply(previous, next, null);
+    }
+
+    /**
+     * As {@link #apply(GatewayConfig, GatewayConfig)}; with {@code touched} (not null) only the services it names may
+     * differ from {@code previous} (same names, same routes, same settings otherwise): only they are visited, and the
+     * running snapshot's numbering and compiled table are kept.
+     */
+    public void apply(GatewayConfig previous, GatewayConfig next, java.util.Collection<String> touched) {
         connectTimeout = next.timeouts().connect();
-        Map<String, String> refusals = switchingAllowed ? gateReload(previous, next) : Map.of();
-        applyGated(previous, next, refusals);
+        if (touched != null && (previous == null || previous.routes() != next.routes()
+                || previous.services().size() != next.services().size() || touched.size() > TOUCHED_AT_MOST)) {
+            touched = null; // not what the caller said, or most of it changed: the whole way
+        }
+        Collection<ServiceConfig> visit = touched == null ? next.services().values()
+                : touched.stream().map(next.services()::get).filter(java.util.Objects::nonNull).toList();
+        Map<String, String> refusals = switchingAllowed ? gateReload(previous, visit) : Map.of();
+        if (touched == null) {
+            applyGated(previous, next, refusals);
+        } else {
+            applyTouched(previous, next, visit, refusals);
+        }
     }
 
     /** The reasons, by service, why the switches this reload asks for may not happen. */
-    private Map<String, String> gateReload(GatewayConfig previous, GatewayConfig next) {
+    private Map<String, String> gateReload(GatewayConfig previous, Collection<ServiceConfig> next) {
         RoutingSnapshot cur = current;
         Map<String, CompletableFuture<String>> gates = new LinkedHashMap<>();
-        for (ServiceConfig sc : next.services().values()) {
+        for (ServiceConfig sc : next) {
             ServiceRoute existing = cur.service(sc.name());
             if (existing == null || existing.serving().color().equals(sc.active())
                     || !sc.colors().containsKey(existing.serving().color())) {
@@ -338,90 +361,8 @@ public final class Router {
         List<Change> changes = new ArrayList<>();
         boolean sameUpstream = previous != null && previous.upstream().equals(next.upstream());
         for (ServiceConfig sc : next.services().values()) {
-            ServiceRoute existing = cur.service(sc.name());
-            ServiceRuntime rt = existing == null ? null : existing.service();
-            if (rt != null && sameUpstream && unchanged(rt, sc) && !refusals.containsKey(sc.name())) {
-                routes.add(existing); // nothing to do: same endpoints, same serving color, same settings
-                continue;
-            }
-            Map<String, ColorPool> oldPools = rt == null ? Map.of() : rt.pools();
-            Map<String, ColorPool> pools = new LinkedHashMap<>();
-            for (Map.Entry<String, List<HostPort>> c : sc.colors().entrySet()) {
-                ColorPool pool = oldPools.get(c.getKey());
-                if (pool == null) {
-                    pool = new ColorPool(sc.name(), c.getKey(), next.upstream(), metrics);
-                }
-                pool.guard(sc.guard());
-                List<Endpoint> removed = pool.updateEndpoints(c.getValue(), next.upstream());
-                for (Endpoint e : pool.endpoints()) {
-                    health.watch(e, sc.healthCheck());
-                }
-                for (Endpoint e : removed) {
-                    health.unwatch(e);
-                }
-                if (!removed.isEmpty()) {
-                    Set<Endpoint> gone = Set.copyOf(removed);
-                    afterPublish.add(() -> loopPools.closeIdleEverywhere(gone::contains));
-                }
-                pools.put(c.getKey(), pool);
-            }
-            if (rt == null) {
-                rt = new ServiceRuntime(sc, pools, new DrainTracker(sc.name(), metrics, scheduler,
-                        loopPools::closeIdleEverywhere, ColorPool::drainEnded));
-            } else {
-                rt.update(sc, pools);
-            }
-            for (ColorPool p : pools.values()) {
-                p.whenIdle(rt.drains()::inflightReachedZero);
-            }
-            ColorPool serving;
-            Instant since;
-            String configSource = switchingAllowed ? "config" : "kubernetes";
-            if (existing == null) {
-                rt.servingSource(configSource);
-                serving = pools.get(sc.active());
-                since = Instant.now();
-                serving.setState(ColorState.SERVING);
-            } else {
-                ColorPool was = existing.serving();
-                boolean servingGone = pools.get(was.color()) != was;
-                String refusal = refusals.get(sc.name());
-                if (servingGone || (refusal == null && wantsSwitch(previous, sc, rt))) {
-                    rt.servingSource(configSource);
-                    serving = pools.get(sc.active());
-                    rt.refused(null);
-                } else {
-                    serving = was;
-                    if (refusal != null) {
-                        rt.refused(new RefusedSwitch(sc.active(), refusal, Instant.now()));
-                        metrics.cutover(sc.name(), was.color(), sc.active(), "refused").increment();
-                        LOG.atWarn().addKeyValue("service", sc.name()).addKeyValue("serving", was.color())
-                                .addKeyValue("to", sc.active()).addKeyValue("reason", refusal)
-                                .addKeyValue("source", "config").log("switch refused; the running color keeps serving");
-                    } else if (was.color().equals(sc.active())) {
-                        rt.refused(null);
-                    }
-                }
-                since = serving == was ? existing.since() : Instant.now();
-                if (serving != was) {
-                    serving.markUnreachable(false);
-                    if (!servingGone && sc.protocol() != BackendProtocol.H2C) {
-                        loopPools.warm(was, serving.endpoints(), WARM_CAP_PER_LOOP, WARM_BOUND).join();
-                    }
-                    changes.add(new Change(rt, was, serving, configSource));
-                }
-            }
-            for (Map.Entry<String, ColorPool> old : oldPools.entrySet()) {
-                if (!pools.containsKey(old.getKey())) {
-                    ColorPool gone = old.getValue();
-                    afterPublish.add(() -> {
-                        gone.setState(ColorState.DRAINING);
-                        gone.retire().forEach(health::unwatch);
-                        loopPools.closeIdleEverywhere(e -> e.pool() == gone);
-                    });
-                }
-            }
-            routes.add(new ServiceRoute(rt, serving, since));
+            routes.add(applyOne(sc, cur.service(sc.name()), previous, next, refusals, sameUpstream, afterPublish,
+                    changes));
         }
         List<ServiceRoute> removedServices = new ArrayList<>();
         for (ServiceRoute r : cur.services()) {
@@ -434,6 +375,120 @@ public final class Router {
                 ? cur.table() : RouteTable.compile(next.routes(), index);
         // one volatile write
         publish(new RoutingSnapshot(table, routes, index), changes, afterPublish, removedServices);
+    }
+
+    /**
+     * {@code touched} services only: the others keep their routes, and the snapshot keeps its numbering and table.
+     */
+    private synchronized void applyTouched(GatewayConfig previous, GatewayConfig next,
+                                           Collection<ServiceConfig> touched, Map<String, String> refusals) {
+        RoutingSnapshot cur = current;
+        List<Runnable> afterPublish = new ArrayList<>();
+        List<Change> changes = new ArrayList<>();
+        boolean sameUpstream = previous.upstream().equals(next.upstream());
+        RoutingSnapshot snapshot = cur;
+        for (ServiceConfig sc : touched) {
+            ServiceRoute existing = cur.service(sc.name());
+            if (existing == null) {
+                applyGated(previous, next, refusals); // a new name after all: the whole way
+                return;
+            }
+            ServiceRoute route = applyOne(sc, existing, previous, next, refusals, sameUpstream, afterPublish,
+                    changes);
+            if (route != existing) {
+                snapshot = snapshot.with(route);
+            }
+        }
+        publish(snapshot, changes, afterPublish, List.of());
+    }
+
+    /** One service brought to {@code sc}: its route, the existing one itself when nothing changed. */
+    private ServiceRoute applyOne(ServiceConfig sc, ServiceRoute existing, GatewayConfig previous, GatewayConfig next,
+                                  Map<String, String> refusals, boolean sameUpstream, List<Runnable> afterPublish,
+                                  List<Change> changes) {
+        ServiceRuntime rt = existing == null ? null : existing.service();
+        if (rt != null && sameUpstream && unchanged(rt, sc) && !refusals.containsKey(sc.name())) {
+            rt.adopt(sc); // an equal object: the next apply finds it by identity
+            return existing; // nothing to do: same endpoints, same serving color, same settings
+        }
+        Map<String, ColorPool> oldPools = rt == null ? Map.of() : rt.pools();
+        Map<String, ColorPool> pools = new LinkedHashMap<>();
+        for (Map.Entry<String, List<HostPort>> c : sc.colors().entrySet()) {
+            ColorPool pool = oldPools.get(c.getKey());
+            if (pool == null) {
+                pool = new ColorPool(sc.name(), c.getKey(), next.upstream(), metrics);
+            }
+            pool.guard(sc.guard());
+            List<Endpoint> removed = pool.updateEndpoints(c.getValue(), next.upstream());
+            for (Endpoint e : pool.endpoints()) {
+                health.watch(e, sc.healthCheck());
+            }
+            for (Endpoint e : removed) {
+                health.unwatch(e);
+            }
+            if (!removed.isEmpty()) {
+                Set<Endpoint> gone = Set.copyOf(removed);
+                afterPublish.add(() -> loopPools.closeIdleEverywhere(gone::contains));
+            }
+            pools.put(c.getKey(), pool);
+        }
+        if (rt == null) {
+            rt = new ServiceRuntime(sc, pools, new DrainTracker(sc.name(), metrics, scheduler,
+                    loopPools::closeIdleEverywhere, ColorPool::drainEnded));
+        } else {
+            rt.update(sc, pools);
+        }
+        for (ColorPool p : pools.values()) {
+            p.whenIdle(rt.drains()::inflightReachedZero);
+        }
+        ColorPool serving;
+        Instant since;
+        String configSource = switchingAllowed ? "config" : "kubernetes";
+        if (existing == null) {
+            rt.servingSource(configSource);
+            serving = pools.get(sc.active());
+            since = Instant.now();
+            serving.setState(ColorState.SERVING);
+        } else {
+            ColorPool was = existing.serving();
+            boolean servingGone = pools.get(was.color()) != was;
+            String refusal = refusals.get(sc.name());
+            if (servingGone || (refusal == null && wantsSwitch(previous, sc, rt))) {
+                rt.servingSource(configSource);
+                serving = pools.get(sc.active());
+                rt.refused(null);
+            } else {
+                serving = was;
+                if (refusal != null) {
+                    rt.refused(new RefusedSwitch(sc.active(), refusal, Instant.now()));
+                    metrics.cutover(sc.name(), was.color(), sc.active(), "refused").increment();
+                    LOG.atWarn().addKeyValue("service", sc.name()).addKeyValue("serving", was.color())
+                            .addKeyValue("to", sc.active()).addKeyValue("reason", refusal)
+                            .addKeyValue("source", "config").log("switch refused; the running color keeps serving");
+                } else if (was.color().equals(sc.active())) {
+                    rt.refused(null);
+                }
+            }
+            since = serving == was ? existing.since() : Instant.now();
+            if (serving != was) {
+                serving.markUnreachable(false);
+                if (!servingGone && sc.protocol() != BackendProtocol.H2C) {
+                    loopPools.warm(was, serving.endpoints(), WARM_CAP_PER_LOOP, WARM_BOUND).join();
+                }
+                changes.add(new Change(rt, was, serving, configSource));
+            }
+        }
+        for (Map.Entry<String, ColorPool> old : oldPools.entrySet()) {
+            if (!pools.containsKey(old.getKey())) {
+                ColorPool gone = old.getValue();
+                afterPublish.add(() -> {
+                    gone.setState(ColorState.DRAINING);
+                    gone.retire().forEach(health::unwatch);
+                    loopPools.closeIdleEverywhere(e -> e.pool() == gone);
+                });
+            }
+        }
+        return new ServiceRoute(rt, serving, since);
     }
 
     /**

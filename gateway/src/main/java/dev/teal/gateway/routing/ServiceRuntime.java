@@ -40,6 +40,13 @@ public final class ServiceRuntime {
         return config;
     }
 
+    /** Holds {@code c}, equal to the config held, in its place (nothing else changes). */
+    void adopt(ServiceConfig c) {
+        if (config != c) {
+            config = c;
+        }
+    }
+
     void update(ServiceConfig c, Map<String, ColorPool> p) {
         this.steering = Steering.of(c);
         this.config = c;

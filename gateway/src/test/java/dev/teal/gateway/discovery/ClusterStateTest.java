@@ -57,6 +57,8 @@ class ClusterStateTest {
         assertThat(next.result().services().get("app7." + NS).colors().get("blue"))
                 .containsExactly(new HostPort("10.9.9.9", 9000));
         assertThat(next.result().routes()).as("routes shared, not rebuilt").isSameAs(first.result().routes());
+        assertThat(ClusterGateway.touched(first.result(), next.result())).as("what the gateway is told to visit")
+                .containsExactly("app7." + NS);
         first.result().services().forEach((name, config) -> {
             if (!name.equals("app7." + NS)) {
                 assertThat(next.result().services().get(name)).as(name).isSameAs(config);
@@ -69,13 +71,61 @@ class ClusterStateTest {
         ServiceMapBuilder.Build first = state.build();
         long built = builder.backendsBuilt();
 
-        state.putService(front("app9", Map.of("teal.dev/active", "blue", "teal.dev/serving", "blue",
-                "teal.dev/drain-timeout", "5s")));
+        state.putService(written(front("app9", Map.of("teal.dev/active", "blue", "teal.dev/serving", "blue",
+                "teal.dev/drain-timeout", "5s"))));
         ServiceMapBuilder.Build next = state.build();
 
         assertThat(builder.backendsBuilt() - built).isEqualTo(1);
         assertThat(next.result().routes()).isSameAs(first.result().routes());
         assertThat(next.result().services().get("app9." + NS).drainTimeout()).hasSeconds(5);
+    }
+
+    /** {@code s} as the API server hands it after a write: with a new resourceVersion. */
+    static Service written(Service s) {
+        s.getMetadata().setResourceVersion("8");
+        return s;
+    }
+
+    @Test
+    void theSameObjectAgainChangesNothing() {
+        ServiceMapBuilder.Build first = state.build();
+        long built = builder.backendsBuilt();
+        long visited = builder.pathsVisited();
+
+        // as informers hand them after a relist (or the mock's watch start): equal copies, same resourceVersion
+        state.putService(front("app3", Map.of("teal.dev/active", "blue", "teal.dev/serving", "blue")));
+        ingresses.get(3).getMetadata().setResourceVersion("4");
+        Ingress copy = ingress("app3", "teal", "app3.example.com", "app3");
+        copy.getMetadata().setResourceVersion("4");
+        state.putIngress(copy);
+        EndpointSlice again = slice("app3-blue", "app3-blue-x", 9000, List.of("10.0.0.3"), List.of());
+        again.getMetadata().setResourceVersion("5");
+        slices.get(3).getMetadata().setResourceVersion("5");
+        state.putSlice(slices.get(3)); // the very object held, now with a version
+        state.putSlice(again);
+
+        assertThat(state.build()).isSameAs(first);
+        assertThat(builder.backendsBuilt() - built).isZero();
+        assertThat(builder.pathsVisited() - visited).isZero();
+        assertThat(state.ingresses()).as("the new copy is held, the old one let go").anyMatch(x -> x == copy)
+                .noneMatch(x -> x == ingresses.get(3));
+    }
+
+    @Test
+    void anEqualCopyWithANewVersionIsBuiltAgain() {
+        ServiceMapBuilder.Build first = state.build();
+        long built = builder.backendsBuilt();
+
+        EndpointSlice moved = slice("app3-blue", "app3-blue-x", 9000, List.of("10.7.7.7"), List.of());
+        moved.getMetadata().setResourceVersion("6");
+        state.putSlice(moved);
+
+        ServiceMapBuilder.Build next = state.build();
+        assertThat(builder.backendsBuilt() - built).isEqualTo(1);
+        assertThat(next.result().services().get("app3." + NS).colors().get("blue"))
+                .containsExactly(new HostPort("10.7.7.7", 9000));
+        assertThat(first.result().services().get("app3." + NS).colors().get("blue"))
+                .containsExactly(new HostPort("10.0.0.3", 9000));
     }
 
     @Test
@@ -89,7 +139,7 @@ class ClusterStateTest {
 
     @Test
     void afterChangesTheResultIsTheFullBuildsResult() {
-        state.build();
+        ServiceMapBuilder.Result first = state.build().result();
         // a color appears, a slice moves to another owner, a service and its Ingress go, a front stops being one
         EndpointSlice green = slice("app3-green", "app3-green-x", 9100, List.of("10.1.0.3"), List.of());
         state.putSlice(green);
@@ -103,7 +153,7 @@ class ClusterStateTest {
         state.removeIngress(NS + "/app6");
         ingresses.remove(6);
         state.build();
-        Service plain = front("app8", Map.of());
+        Service plain = written(front("app8", Map.of()));
         state.putService(plain);
         services.set(7, plain); // index 7 is app8 after the removal above
         state.removeSlice(NS + "/app10-blue-x");
@@ -114,6 +164,7 @@ class ClusterStateTest {
                 .build(ingresses, services, slices, false).result();
 
         assertThat(incremental).isEqualTo(full);
+        assertThat(ClusterGateway.touched(first, incremental)).as("services removed: the gateway visits all").isNull();
         assertThat(incremental.services().get("app3." + NS).colors()).containsOnlyKeys("blue", "green");
         assertThat(incremental.services().get("app4." + NS).colors().get("blue")).hasSize(2);
         assertThat(incremental.services().get("app5." + NS).colors().get("blue")).isEmpty();
