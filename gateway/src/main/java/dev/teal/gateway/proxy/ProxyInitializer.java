@@ -27,6 +27,8 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
                 .setMaxHeaderSize(maxHeaderBytes)
                 .setMaxChunkSize(64 * 1024)
                 .setStrictLineParsing(true)
+                .setHeadersFactory(FlatHeaders.FACTORY)
+                .setTrailersFactory(FlatHeaders.TRAILERS)
                 .setUseRfc9112TransferEncoding(true)
                 .setAllowDuplicateContentLengths(false);
     }

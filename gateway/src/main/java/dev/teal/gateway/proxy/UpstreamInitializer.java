@@ -14,12 +14,14 @@ public final class UpstreamInitializer extends ChannelInitializer<SocketChannel>
             .setMaxHeaderSize(64 * 1024)
             .setMaxChunkSize(64 * 1024)
             .setStrictLineParsing(true)
+                .setHeadersFactory(FlatHeaders.FACTORY)
+                .setTrailersFactory(FlatHeaders.TRAILERS)
             .setUseRfc9112TransferEncoding(true);
 
     @Override
     protected void initChannel(SocketChannel ch) {
         UpstreamResponseDecoder decoder = new UpstreamResponseDecoder(decoderConfig.clone());
-        HttpRequestEncoder encoder = new HttpRequestEncoder();
+        HttpRequestEncoder encoder = new UpstreamRequestEncoder();
         ch.pipeline().addLast("decoder", decoder)
                 .addLast("encoder", encoder)
                 .addLast("backend", new BackendHandler(decoder, encoder));
