@@ -40,6 +40,8 @@ final class FlatHeaders extends HttpHeaders {
     static final HttpHeadersFactory TRAILERS = factory(true);
 
     private static final CharSequence[] NONE = new CharSequence[0];
+    private static final short COLON_SPACE = (':' << 8) | ' ';
+    private static final short CRLF = ('\r' << 8) | '\n';
 
     private static HttpHeadersFactory factory(boolean trailers) {
         return new HttpHeadersFactory() {
@@ -54,9 +56,6 @@ final class FlatHeaders extends HttpHeaders {
             }
         };
     }
-
-    private static final short COLON_SPACE = (':' << 8) | ' ';
-    private static final short CRLF = ('\r' << 8) | '\n';
 
     private final boolean trailers;
     private CharSequence[] names = NONE;
