@@ -445,8 +445,12 @@ final class FlatHeaders extends HttpHeaders {
 
     @Override
     public HttpHeaders remove(CharSequence name) {
-        int kept = 0;
-        for (int i = 0; i < size; i++) {
+        int first = indexOf(name, 0);
+        if (first < 0) {
+            return this; // the usual case: the proxy removes hop-by-hop fields most messages do not carry
+        }
+        int kept = first;
+        for (int i = first + 1; i < size; i++) {
             if (!AsciiString.contentEqualsIgnoreCase(names[i], name)) {
                 names[kept] = names[i];
                 values[kept] = values[i];
