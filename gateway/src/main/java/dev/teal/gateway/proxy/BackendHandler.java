@@ -220,7 +220,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         }
         writeHeldHead(f, ex);
         ChannelHandlerContext client = f.client();
-        client.write(c);
+        client.write(c, client.voidPromise()); // no listener: a failed write closes the client
         if (!client.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false); // the frontend resumes it when the client is writable again
         }
@@ -235,7 +235,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ChannelHandlerContext client = f.client();
-        client.write(buf);
+        client.write(buf, client.voidPromise());
         if (!client.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }

@@ -401,7 +401,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ex.bodySent = true;
-        ex.upstream.write(c);
+        ex.upstream.write(c, ex.upstream.voidPromise()); // a failed write closes the connection: no listener needed
         ex.unflushed = true;
         if (last) {
             ex.unflushed = false;
@@ -521,7 +521,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             HttpContent c;
             while ((c = ex.queued.poll()) != null) {
                 ex.bodySent = true;
-                upstream.write(c);
+                upstream.write(c, upstream.voidPromise());
             }
         }
         if (reading) {
@@ -577,7 +577,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Writes a response head the backend held back; the encoder must know whether it answers a HEAD. */
     void writeHead(Exchange ex, HttpResponse head) {
         answeringHead(ex.head);
-        ctx.write(head);
+        ctx.write(head, ctx.voidPromise());
     }
 
     void upstreamWritable(Exchange ex) {
@@ -636,7 +636,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (buf == null) {
             return;
         }
-        ex.upstream.write(buf);
+        ex.upstream.write(buf, ex.upstream.voidPromise());
         ex.unflushed = true;
     }
 

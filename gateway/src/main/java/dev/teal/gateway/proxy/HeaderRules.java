@@ -77,11 +77,27 @@ final class HeaderRules {
     private static void stripHopByHop(HttpHeaders h) {
         String connection = h.get(HttpHeaderNames.CONNECTION);
         if (connection != null) {
-            for (String token : connection.split(",")) {
-                String name = token.trim();
-                if (!name.isEmpty() && !isFraming(name)) {
-                    h.remove(name);
+            int n = connection.length();
+            int start = 0;
+            while (start < n) {
+                int comma = connection.indexOf(',', start);
+                int end = comma < 0 ? n : comma;
+                int s = start;
+                int e = end;
+                while (s < e && connection.charAt(s) <= ' ') {
+                    s++;
                 }
+                while (e > s && connection.charAt(e - 1) <= ' ') {
+                    e--;
+                }
+                // keep-alive and close (nearly every value) name no other field to remove: no substring for them
+                if (s < e && !isToken(connection, s, e, "keep-alive") && !isToken(connection, s, e, "close")) {
+                    String name = connection.substring(s, e);
+                    if (!isFraming(name)) {
+                        h.remove(name);
+                    }
+                }
+                start = end + 1;
             }
             h.remove(HttpHeaderNames.CONNECTION);
         }
@@ -89,6 +105,10 @@ final class HeaderRules {
         h.remove(PROXY_CONNECTION);
         h.remove(HttpHeaderNames.TE);
         h.remove(HttpHeaderNames.TRAILER);
+    }
+
+    private static boolean isToken(String v, int start, int end, String token) {
+        return end - start == token.length() && v.regionMatches(true, start, token, 0, token.length());
     }
 
     /** Headers a {@code Connection} token must not remove: they frame the message or route it. */

@@ -22,11 +22,18 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
     public ProxyInitializer(ProxyContext proxy, int maxRequestLine, int maxHeaderBytes) {
         this.proxy = proxy;
         this.http2 = new Http2Frontend(proxy);
-        this.decoderConfig = new HttpDecoderConfig()
+        this.decoderConfig = decoderConfig(maxRequestLine, maxHeaderBytes);
+    }
+
+    /** The client request decoder's settings: heads in {@link FlatHeaders}, Netty's strict options on. */
+    static HttpDecoderConfig decoderConfig(int maxRequestLine, int maxHeaderBytes) {
+        return new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxRequestLine)
                 .setMaxHeaderSize(maxHeaderBytes)
                 .setMaxChunkSize(64 * 1024)
                 .setStrictLineParsing(true)
+                .setHeadersFactory(FlatHeaders.FACTORY)
+                .setTrailersFactory(FlatHeaders.TRAILERS)
                 .setUseRfc9112TransferEncoding(true)
                 .setAllowDuplicateContentLengths(false);
     }

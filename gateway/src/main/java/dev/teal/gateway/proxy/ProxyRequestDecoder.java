@@ -120,7 +120,7 @@ final class ProxyRequestDecoder extends HttpRequestDecoder {
     @Override
     protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
         FieldLineGuard.checkName(sb, start, length);
-        return super.splitHeaderName(sb, start, length);
+        return HeaderNames.of(sb, start, length);
     }
 
     @Override

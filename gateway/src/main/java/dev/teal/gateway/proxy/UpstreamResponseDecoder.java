@@ -16,6 +16,10 @@ import java.util.List;
  * mark the response failed (the client then gets 502 and the connection is not reused).
  */
 final class UpstreamResponseDecoder extends HttpResponseDecoder {
+    private static final String HTTP_1_1 = "HTTP/1.1";
+    private static final String OK_CODE = "200";
+    private static final String OK_REASON = "OK";
+
     private final FieldLineGuard lines = new FieldLineGuard(this::createInvalidMessage);
     private boolean headRequest;
 
@@ -53,10 +57,38 @@ final class UpstreamResponseDecoder extends HttpResponseDecoder {
         return super.isContentAlwaysEmpty(msg);
     }
 
+    // the status line of nearly every response is "HTTP/1.1 200 OK": its three words need not be new strings
+    @Override
+    protected String splitFirstWordInitialLine(byte[] sb, int start, int length) {
+        return is(sb, start, length, HTTP_1_1) ? HTTP_1_1 : super.splitFirstWordInitialLine(sb, start, length);
+    }
+
+    @Override
+    protected String splitSecondWordInitialLine(byte[] sb, int start, int length) {
+        return is(sb, start, length, OK_CODE) ? OK_CODE : super.splitSecondWordInitialLine(sb, start, length);
+    }
+
+    @Override
+    protected String splitThirdWordInitialLine(byte[] sb, int start, int length) {
+        return is(sb, start, length, OK_REASON) ? OK_REASON : super.splitThirdWordInitialLine(sb, start, length);
+    }
+
+    private static boolean is(byte[] sb, int start, int length, String word) {
+        if (length != word.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (sb[start + i] != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
         FieldLineGuard.checkName(sb, start, length);
-        return super.splitHeaderName(sb, start, length);
+        return HeaderNames.of(sb, start, length);
     }
 
     @Override

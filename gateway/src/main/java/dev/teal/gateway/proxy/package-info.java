@@ -27,7 +27,10 @@
  * loop's HTTP/2 connection to the endpoint ({@link dev.teal.gateway.proxy.Http2UpstreamInitializer},
  * {@link dev.teal.gateway.proxy.Http2ResponseAdapter}, a {@code BackendHandler} per stream).
  * {@link dev.teal.gateway.proxy.HeaderRules} holds what is forwarded and stripped; {@code FieldLineGuard} and
- * {@code ChunkLineGuard} what the decoders refuse. No handler looks another up by pipeline name: the frontend holds
+ * {@code ChunkLineGuard} what the decoders refuse. The HTTP/1.1 decoders ({@code ProxyRequestDecoder},
+ * {@code UpstreamResponseDecoder}) keep a head's fields in {@code FlatHeaders} (two flat arrays in wire order, names
+ * shared through {@code HeaderNames}), which the encoders ({@code UpstreamRequestEncoder}, {@code ProxyResponseEncoder})
+ * write back without entry objects; HTTP/2 streams keep Netty's own headers. No handler looks another up by pipeline name: the frontend holds
  * its codecs, and finds an upstream channel's handler with {@code BackendHandler.of(channel)}.
  */
 package dev.teal.gateway.proxy;
