@@ -36,12 +36,11 @@ class ClusterSwitchGateTest {
     @BeforeEach
     void setUp() throws Exception {
         cluster = new ClusterFixture();
-        blue = cluster.backend("blue");
-        green = cluster.backend("green");
-        cluster.colorSlice("blue", blue, true);
-        gw1 = cluster.gateway("gw1");
-        gw2 = cluster.gateway("gw2");
-        cluster.controller("controller-a", true);
+        ClusterFixture.BlueAndGreen started = cluster.blueAndGreenBehindTwoGateways();
+        blue = started.blue();
+        green = started.green();
+        gw1 = started.gw1();
+        gw2 = started.gw2();
     }
 
     @AfterEach

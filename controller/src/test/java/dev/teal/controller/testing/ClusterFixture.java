@@ -109,6 +109,20 @@ public final class ClusterFixture implements AutoCloseable {
                 .probeTimeout(Duration.ofSeconds(1)).build()));
     }
 
+    /** The usual start: a blue and a green backend, blue's slice ready, gateways gw1 and gw2, a leading controller. */
+    public BlueAndGreen blueAndGreenBehindTwoGateways() throws InterruptedException {
+        DemoBackend blue = backend("blue");
+        DemoBackend green = backend("green");
+        colorSlice("blue", blue, true);
+        BlueAndGreen started = new BlueAndGreen(blue, green, gateway("gw1"), gateway("gw2"));
+        controller("controller-a", true);
+        return started;
+    }
+
+    /** What {@link #blueAndGreenBehindTwoGateways()} started. */
+    public record BlueAndGreen(DemoBackend blue, DemoBackend green, ClusterGateway gw1, ClusterGateway gw2) {
+    }
+
     public <T extends AutoCloseable> T track(T resource) {
         closeLater.add(resource);
         return resource;
