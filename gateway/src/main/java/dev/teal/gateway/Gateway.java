@@ -226,6 +226,8 @@ public final class Gateway implements AutoCloseable {
         return l == null ? -1 : ((InetSocketAddress) l.localAddress()).getPort();
     }
 
+    private static final int LOGGED_KEYS = 20;
+
     /** At most {@value #LOGGED_KEYS} changed keys for one log line (the first build of 10,000 services changes all). */
     static String loggedKeys(List<String> changed) {
         if (changed.size() <= LOGGED_KEYS) {
@@ -234,8 +236,6 @@ public final class Gateway implements AutoCloseable {
         return String.join(",", changed.subList(0, LOGGED_KEYS)) + ",... (" + (changed.size() - LOGGED_KEYS)
                 + " more)";
     }
-
-    private static final int LOGGED_KEYS = 20;
 
     /**
      * Applies a new configuration without dropping a connection. Listener addresses and the worker count need a

@@ -59,9 +59,7 @@ public final class ConfigDiff {
                 b.tls() == null ? null : b.tls().sslRedirect());
         add(out, "tls.redirectPort", a.tls() == null ? null : a.tls().redirectPort(),
                 b.tls() == null ? null : b.tls().redirectPort());
-        java.util.Collection<ServiceConfig> compared = touched == null ? b.services().values()
-                : touched.stream().map(b.services()::get).filter(Objects::nonNull).toList();
-        for (ServiceConfig s : compared) {
+        for (ServiceConfig s : b.services(touched)) {
             ServiceConfig old = a.services().get(s.name());
             if (old == s) {
                 continue; // the same object (Kubernetes mode shares the ones no change touched)

@@ -119,6 +119,15 @@ public record GatewayConfig(HostPort listen, HostPort admin, int workers, boolea
                 trustedProxies, newServices, newRoutes, metrics, http2, tls);
     }
 
+    /**
+     * The services to visit for a change that touched {@code touched} (names; unknown ones skipped), or all of them
+     * when {@code touched} is null.
+     */
+    public java.util.Collection<ServiceConfig> services(java.util.Collection<String> touched) {
+        return touched == null ? services.values()
+                : touched.stream().map(services::get).filter(java.util.Objects::nonNull).toList();
+    }
+
     /** The same settings with another HTTPS listener (null: none). */
     public GatewayConfig withTls(TlsSettings newTls) {
         return new GatewayConfig(listen, admin, workers, accessLog, timeouts, limits, upstream, shutdown,

@@ -170,15 +170,6 @@ final class FlatHeaders extends HttpHeaders {
         return all;
     }
 
-    /** How many fields are named {@code name}. */
-    int count(CharSequence name) {
-        int n = 0;
-        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-            n++;
-        }
-        return n;
-    }
-
     @Override
     public Iterator<String> valueStringIterator(CharSequence name) {
         return getAll(name).iterator();
@@ -294,16 +285,6 @@ final class FlatHeaders extends HttpHeaders {
                 return new AbstractMap.SimpleImmutableEntry<>(names[i], values[i]);
             }
         };
-    }
-
-    /** The name of field {@code i} in wire order (for encoders: no iterator, no entry objects). */
-    CharSequence nameAt(int i) {
-        return names[i];
-    }
-
-    /** The value of field {@code i} in wire order. */
-    CharSequence valueAt(int i) {
-        return values[i];
     }
 
     /**

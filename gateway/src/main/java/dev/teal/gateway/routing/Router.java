@@ -312,8 +312,7 @@ public final class Router {
                 || previous.services().size() != next.services().size() || touched.size() > TOUCHED_AT_MOST)) {
             touched = null; // not what the caller said, or most of it changed: the whole way
         }
-        Collection<ServiceConfig> visit = touched == null ? next.services().values()
-                : touched.stream().map(next.services()::get).filter(java.util.Objects::nonNull).toList();
+        Collection<ServiceConfig> visit = next.services(touched);
         Map<String, String> refusals = switchingAllowed ? gateReload(previous, visit) : Map.of();
         if (touched == null) {
             applyGated(previous, next, refusals);
