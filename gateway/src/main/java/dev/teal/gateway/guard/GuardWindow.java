@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * per {@link LatencyBuckets} bucket. {@link #record} runs on the event loops: a few atomic increments and a binary
  * search, no allocation, no lock. {@link #figures} sums the slots of the last seconds (off the event loop, about
  * once a second). A slot is reused when its second comes round again: the first request of the new second zeroes it
- * while the slot is marked as resetting (others wait the few dozen stores it takes), so no count is lost to the reset.
+ * while the slot is marked as resetting (others spin for the few dozen stores it takes, and yield if the resetting
+ * thread lost its core meanwhile), so no count is lost to the reset.
  *
  * <p>{@link #restart} makes the window forget what came before (a color that starts serving is judged on its new
  * traffic only, not on what it answered the last time it served).
@@ -58,10 +59,11 @@ public final class GuardWindow {
                 break;
             }
             if (stamp == RESETTING) {
-                if (spins > MAX_SPINS) {
-                    return; // never seen: the reset is a few dozen stores
+                if (spins < MAX_SPINS) {
+                    Thread.onSpinWait(); // the reset is a few dozen stores
+                } else {
+                    Thread.yield(); // the resetting thread lost its core: let it finish rather than drop this count
                 }
-                Thread.onSpinWait();
                 continue;
             }
             if (stamp > sec) {
