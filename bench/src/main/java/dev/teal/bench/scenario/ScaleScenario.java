@@ -131,7 +131,8 @@ public final class ScaleScenario {
             try (ManagedProcess gateway = ManagedProcess.start("teal-scale-" + n, cmd, -1, dir)) {
                 HttpClient http = HttpClient.newHttpClient();
                 long gatewayRoutedMs = awaitGatewayRouted(http, admin, n, o.routedTimeout(), gateway, g0);
-                Map<String, Long> phases = StartPhases.read(gateway.logFile(), wall0);
+                Map<String, Long> phases = StartPhases.await(gateway.logFile(), wall0, StartPhases.TO_ROUTED,
+                        Duration.ofSeconds(10));
                 long s0 = System.nanoTime();
                 int sampled = awaitSampleRouted(proxy, n, o.routedTimeout());
                 long sampleMs = millisSince(s0);

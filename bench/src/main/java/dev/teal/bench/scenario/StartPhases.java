@@ -22,8 +22,30 @@ final class StartPhases {
 
     private StartPhases() {}
 
+    /** The phases of a cluster-mode gateway's start, up to routing every service (build and apply come with it). */
+    static final List<String> TO_ROUTED = List.of("started", "listed Ingress", "listed Service",
+            "listed EndpointSlice", "routed");
+
     static Map<String, Long> read(Path log, Instant processStarted) throws IOException {
         return parse(Files.readAllLines(log), processStarted);
+    }
+
+    /**
+     * Reads the phases once every one of {@code phases} is in the log, or what is there when {@code timeout} ends. The
+     * gateway may route before it has logged every {@code informer listed} line (routing waits for the informers'
+     * synced flags; the line is written by a callback on the list's completion, and the log is asynchronous), so a
+     * read right after "routed" can miss one.
+     */
+    static Map<String, Long> await(Path log, Instant processStarted, List<String> phases, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, Long> read = read(log, processStarted);
+            if (read.keySet().containsAll(phases) || System.nanoTime() - deadline > 0) {
+                return read;
+            }
+            Thread.sleep(50);
+        }
     }
 
     static Map<String, Long> parse(List<String> lines, Instant processStarted) {
