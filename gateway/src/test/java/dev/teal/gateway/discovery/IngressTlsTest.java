@@ -175,6 +175,8 @@ class IngressTlsTest {
             RawClient.Response typo = c.get("/", "typo.example.com");
             assertThat(typo.status()).as("a bad value redirects nothing").isEqualTo(200);
         }
+        // the certificate follows the Ingress on its own informer: the redirect can come before it is served
+        await().atMost(Duration.ofSeconds(10)).until(() -> servedCn(gw, HOST).equals("a-cert"));
         try (SSLSocket s = certs.connect(https, HOST); RawClient c = new RawClient(s)) {
             assertThat(c.get("/a", HOST).text()).isEqualTo("web\n");
         }
