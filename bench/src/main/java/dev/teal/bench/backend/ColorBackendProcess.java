@@ -40,7 +40,7 @@ public final class ColorBackendProcess implements AutoCloseable {
         ManagedProcess p = ManagedProcess.start("color-backend", cmd, cpu, workDir);
         try {
             for (InetSocketAddress a : addresses.values()) {
-                Ports.awaitListening(a, Duration.ofSeconds(30), p);
+                Ports.awaitListening(a, Duration.ofSeconds(60), p);
             }
         } catch (IOException | RuntimeException e) {
             p.close();

@@ -35,7 +35,7 @@ public final class CeilingTarget implements Target {
                 String.valueOf(address.getPort()), upstream.getHostString(), String.valueOf(upstream.getPort())));
         ManagedProcess p = ManagedProcess.start("ceiling", cmd, cpu, dir);
         try {
-            Ports.awaitListening(address, Duration.ofSeconds(30), p);
+            Ports.awaitListening(address, Duration.ofSeconds(60), p);
         } catch (IOException | RuntimeException e) {
             p.close();
             throw e;
