@@ -206,11 +206,16 @@ public final class LoopConnectionPool {
      * (this is how busy connections of a draining color close).
      */
     public void release(Channel ch, boolean reusable) {
+        release(ch, null, reusable);
+    }
+
+    /** As {@link #release(Channel, boolean)}, with the channel's {@link UpstreamConnection} if the caller holds it. */
+    public void release(Channel ch, UpstreamConnection known, boolean reusable) {
         if (ch instanceof Http2StreamChannel) {
             ch.close(); // a stream is used once; a reset if it is still open. The connection learns it on close.
             return;
         }
-        UpstreamConnection conn = UpstreamConnection.of(ch);
+        UpstreamConnection conn = known != null ? known : UpstreamConnection.of(ch);
         Endpoint e = conn.endpoint();
         if (!reusable || !ch.isActive() || e.isRetired() || !e.pool().keepsConnections()) {
             ch.close();
