@@ -31,13 +31,13 @@ import java.util.Set;
  */
 final class FlatHeaders extends HttpHeaders {
     /** What the proxy's decoders hand Netty for heads. */
-    static final HttpHeadersFactory FACTORY = factory(false);
+    static final HttpHeadersFactory FACTORY = factory(false, null);
     /**
      * For trailers: most messages have none, yet Netty's decoder makes an empty trailer set for every last content,
      * so an empty one costs one small object here. Names that frame a message are refused, as Netty's trailer
      * factory does.
      */
-    static final HttpHeadersFactory TRAILERS = factory(true);
+    static final HttpHeadersFactory TRAILERS = factory(true, null);
 
     private static final CharSequence[] NONE = new CharSequence[0];
     private static final short COLON_SPACE = (':' << 8) | ' ';
@@ -51,27 +51,35 @@ final class FlatHeaders extends HttpHeaders {
         }
     };
 
-    private static HttpHeadersFactory factory(boolean trailers) {
+    /** Heads (or trailers) whose names, when {@code checked} split them last, are known tokens; null: check all. */
+    static HttpHeadersFactory factory(boolean trailers, HeaderNames.Checked checked) {
         return new HttpHeadersFactory() {
             @Override
             public HttpHeaders newHeaders() {
-                return new FlatHeaders(trailers);
+                return new FlatHeaders(trailers, checked);
             }
 
             @Override
             public HttpHeaders newEmptyHeaders() {
-                return new FlatHeaders(trailers);
+                return new FlatHeaders(trailers, checked);
             }
         };
     }
 
     private final boolean trailers;
+    /** The decoder building this head, whose last split name needs no check; or null. */
+    private final HeaderNames.Checked checked;
     private CharSequence[] names = NONE;
     private CharSequence[] values = NONE;
     private int size;
 
     FlatHeaders(boolean trailers) {
+        this(trailers, null);
+    }
+
+    private FlatHeaders(boolean trailers, HeaderNames.Checked checked) {
         this.trailers = trailers;
+        this.checked = checked;
     }
 
     // ---- reads -------------------------------------------------------------------------------------------------
@@ -388,7 +396,9 @@ final class FlatHeaders extends HttpHeaders {
 
     @Override
     public HttpHeaders add(CharSequence name, Object value) {
-        validateName(name);
+        if (checked == null || !checked.isLast(name)) {
+            validateName(name); // the decoder's own names were checked once, when they entered HeaderNames
+        }
         if (trailers && (HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
                 || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)
                 || HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name))) {
@@ -545,7 +555,7 @@ final class FlatHeaders extends HttpHeaders {
         return this;
     }
 
-    private static void validateName(CharSequence name) {
+    static void validateName(CharSequence name) {
         if (name == null || name.length() == 0) {
             throw new IllegalArgumentException("empty headers are not allowed [" + name + ']');
         }

@@ -253,6 +253,21 @@ class HeadFieldsTest {
     }
 
     @Test
+    void aDecodedHeadStillChecksTheNamesAddedToItLater() {
+        EmbeddedChannel decoder = channel(new ProxyRequestDecoder(ProxyInitializer.decoderConfig(8192, 16384)));
+        decoder.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: a\r\nX-Ok: 1\r\n\r\n",
+                StandardCharsets.ISO_8859_1));
+        List<Object> messages = drain(decoder);
+        HttpHeaders h = ((HttpRequest) messages.get(0)).headers();
+        assertThat(h.get("x-ok")).isEqualTo("1");
+        assertThatThrownBy(() -> h.add("X Bad", "v")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> h.add("X(Bad)", "v")).isInstanceOf(IllegalArgumentException.class);
+        h.add("X-Ok", "2");
+        assertThat(h.getAll("X-OK")).containsExactly("1", "2");
+        release(messages);
+    }
+
+    @Test
     void aFramingFieldInRequestTrailersIsDroppedAndTheOthersKept() {
         EmbeddedChannel decoder = channel(new ProxyRequestDecoder(ProxyInitializer.decoderConfig(8192, 16384)));
         decoder.writeInbound(Unpooled.copiedBuffer("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
