@@ -399,6 +399,22 @@ final class FlatHeaders extends HttpHeaders {
         if (checked == null || !checked.isLast(name)) {
             validateName(name); // the decoder's own names were checked once, when they entered HeaderNames
         }
+        return addChecked(name, value);
+    }
+
+    /**
+     * Adds a field whose name is one of the proxy's own constants (a known token), without checking the name again
+     * when {@code h} is a {@code FlatHeaders}; the value is checked as by {@link #add}.
+     */
+    static void addKnownName(HttpHeaders h, AsciiString name, Object value) {
+        if (h instanceof FlatHeaders flat) {
+            flat.addChecked(name, value);
+        } else {
+            h.add(name, value);
+        }
+    }
+
+    private HttpHeaders addChecked(CharSequence name, Object value) {
         if (trailers && (HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
                 || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)
                 || HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name))) {

@@ -78,13 +78,13 @@ final class HeaderRules {
         String host = h.get(HttpHeaderNames.HOST);
         removeAll(h, REQUEST_DROPS[upgrade ? 1 : 0][trusted ? 1 : 0]);
         if (upgrade) {
-            h.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            FlatHeaders.addKnownName(h, HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
         if (!trusted) {
-            h.add(X_FORWARDED_FOR, clientIp);
-            h.add(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
+            FlatHeaders.addKnownName(h, X_FORWARDED_FOR, clientIp);
+            FlatHeaders.addKnownName(h, X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
             if (host != null) {
-                h.add(X_FORWARDED_HOST, host);
+                FlatHeaders.addKnownName(h, X_FORWARDED_HOST, host);
             }
         } else {
             String prior = h.get(X_FORWARDED_FOR);
