@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.util.AsciiString;
 import io.netty.util.CharsetUtil;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Calendar;
@@ -42,14 +41,6 @@ final class FlatHeaders extends HttpHeaders {
     private static final CharSequence[] NONE = new CharSequence[0];
     private static final short COLON_SPACE = (':' << 8) | ' ';
     private static final short CRLF = ('\r' << 8) | '\n';
-    /** The largest head {@link #encode} lays out in its per-thread scratch array (the usual head is well under). */
-    static final int SCRATCH_BYTES = 8192;
-    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
-        @Override
-        protected byte[] initialValue() {
-            return new byte[SCRATCH_BYTES];
-        }
-    };
 
     /** Heads (or trailers) whose names, when {@code checked} split them last, are known tokens; null: check all. */
     static HttpHeadersFactory factory(boolean trailers, HeaderNames.Checked checked) {
@@ -305,59 +296,23 @@ final class FlatHeaders extends HttpHeaders {
     }
 
     /**
-     * Writes the fields as {@code name: value CRLF} lines, as Netty's encoder does (each char one byte, {@code ?} for a
-     * char above 0xff), without an iterator or entry objects; false (nothing written) when {@code headers} are another
-     * kind. A head up to {@link #SCRATCH_BYTES} is laid out in the event loop's scratch array and written with one
-     * copy, rather than byte by byte through the buffer's accessors; a larger one is written field by field.
+     * Writes the fields as {@code name: value CRLF} lines, as Netty's encoder does (each char one byte), without an
+     * iterator or entry objects; false (nothing written) when {@code headers} are another kind.
      */
     static boolean encode(HttpHeaders headers, ByteBuf buf) {
         if (!(headers instanceof FlatHeaders h)) {
             return false;
         }
-        int total = 0;
         for (int i = 0; i < h.size; i++) {
-            total += h.names[i].length() + h.values[i].length() + 4;
+            CharSequence name = h.names[i];
+            CharSequence value = h.values[i];
+            buf.ensureWritable(name.length() + value.length() + 4);
+            writeAscii(buf, name);
+            buf.writeShort(COLON_SPACE);
+            writeAscii(buf, value);
+            buf.writeShort(CRLF);
         }
-        if (total > SCRATCH_BYTES) {
-            for (int i = 0; i < h.size; i++) {
-                CharSequence name = h.names[i];
-                CharSequence value = h.values[i];
-                buf.ensureWritable(name.length() + value.length() + 4);
-                writeAscii(buf, name);
-                buf.writeShort(COLON_SPACE);
-                writeAscii(buf, value);
-                buf.writeShort(CRLF);
-            }
-            return true;
-        }
-        byte[] out = SCRATCH.get();
-        int j = 0;
-        for (int i = 0; i < h.size; i++) {
-            j = copy(h.names[i], out, j);
-            out[j++] = ':';
-            out[j++] = ' ';
-            j = copy(h.values[i], out, j);
-            out[j++] = '\r';
-            out[j++] = '\n';
-        }
-        buf.writeBytes(out, 0, j);
         return true;
-    }
-
-    private static int copy(CharSequence s, byte[] out, int at) {
-        int n = s.length();
-        if (s instanceof AsciiString a) {
-            System.arraycopy(a.array(), a.arrayOffset(), out, at, n);
-        } else if (s instanceof String str) {
-            for (int k = 0; k < n; k++) {
-                out[at + k] = AsciiString.c2b(str.charAt(k));
-            }
-        } else {
-            for (int k = 0; k < n; k++) {
-                out[at + k] = AsciiString.c2b(s.charAt(k));
-            }
-        }
-        return at + n;
     }
 
     private static void writeAscii(ByteBuf buf, CharSequence s) {

@@ -200,31 +200,6 @@ class HeadFieldsTest {
         assertThat(outbound(encoder)).isEqualTo("HTTP/1.1 200 OK\r\nServer: s\r\nContent-Length: 2\r\n\r\nok");
     }
 
-    @Test
-    void aHeadIsWrittenOneByteACharAsNettyWritesItWhateverItsSize() {
-        FlatHeaders h = new FlatHeaders(false);
-        h.add("X-Latin", "caf\u00e9");
-        h.add(HttpHeaderNames.CONTENT_TYPE, new StringBuilder("text/plain"));
-        h.add("X-Wide", "\u20ac1"); // above 0xff: '?', as Netty's encoder writes it
-        String small = "X-Latin: caf\u00e9\r\ncontent-type: text/plain\r\nX-Wide: ?1\r\n";
-        assertThat(encoded(h)).isEqualTo(small);
-
-        String big = "v".repeat(FlatHeaders.SCRATCH_BYTES);
-        h.add("X-Big", big); // past the scratch array: written field by field, the same bytes
-        assertThat(encoded(h)).isEqualTo(small + "X-Big: " + big + "\r\n");
-        assertThat(encoded(new FlatHeaders(false))).isEmpty();
-    }
-
-    private static String encoded(FlatHeaders h) {
-        ByteBuf buf = Unpooled.buffer();
-        try {
-            assertThat(FlatHeaders.encode(h, buf)).isTrue();
-            return buf.toString(StandardCharsets.ISO_8859_1);
-        } finally {
-            buf.release();
-        }
-    }
-
     /** The request decoded, rewritten for the upstream (client 10.0.0.1, plain HTTP) and encoded. */
     private String rewrite(String request, boolean upgrade, boolean trusted) {
         EmbeddedChannel decoder = channel(new ProxyRequestDecoder(ProxyInitializer.decoderConfig(8192, 16384)));
