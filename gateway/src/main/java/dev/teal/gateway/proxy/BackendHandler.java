@@ -1,5 +1,6 @@
 package dev.teal.gateway.proxy;
 
+import dev.teal.gateway.upstream.UpstreamConnection;
 import dev.teal.gateway.upstream.UpstreamErrorKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -41,6 +42,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private FrontendHandler frontend;
     private Exchange exchange;
+    /** What the pool knows of this channel; looked up once (the pool sets it after the pipeline is built). */
+    private UpstreamConnection connection;
     private long responseDeadline = Long.MAX_VALUE;
     private ScheduledFuture<?> timer;
 
@@ -57,6 +60,16 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     /** The handler of an upstream channel set up by {@link UpstreamInitializer} or a stream's. */
     static BackendHandler of(Channel upstream) {
         return upstream.attr(KEY).get();
+    }
+
+    /** The pool's record of this channel (for a stream, its connection's), without an attribute lookup per request. */
+    UpstreamConnection connection() {
+        UpstreamConnection c = connection;
+        if (c == null) {
+            c = UpstreamConnection.of(ctx.channel());
+            connection = c;
+        }
+        return c;
     }
 
     void bind(FrontendHandler f, Exchange ex) {

@@ -50,6 +50,8 @@ final class Exchange {
     Endpoint endpoint;
     int attempts;
     Channel upstream;
+    /** The handler of {@link #upstream}, resolved once when the exchange takes the connection. */
+    BackendHandler backend;
     Channel connecting;
     ArrayDeque<HttpContent> queued;
 

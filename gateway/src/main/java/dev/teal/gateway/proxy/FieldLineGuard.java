@@ -2,6 +2,7 @@ package dev.teal.gateway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
@@ -90,12 +91,21 @@ final class FieldLineGuard {
     /** After the decoder ran: a message that ended means the next byte starts a new head. */
     void decoded(List<Object> out, int from) {
         for (int k = out.size() - 1; k >= from; k--) {
-            if (out.get(k) instanceof LastHttpContent) {
+            if (isLast(out.get(k))) {
                 inHead = true;
                 sawStartLine = false;
                 return;
             }
         }
+    }
+
+    /**
+     * {@code instanceof LastHttpContent}, with the two classes the decoders nearly always produce checked first: an
+     * interface check on Netty's message classes, which implement many, costs a scan of their interfaces.
+     */
+    static boolean isLast(Object m) {
+        return m == LastHttpContent.EMPTY_LAST_CONTENT || m.getClass() == DefaultLastHttpContent.class
+                || m instanceof LastHttpContent;
     }
 
     private static boolean isFolded(byte first) {

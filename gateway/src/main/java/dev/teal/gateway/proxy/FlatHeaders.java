@@ -10,7 +10,6 @@ import io.netty.util.AsciiString;
 import io.netty.util.CharsetUtil;
 import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Calendar;
 import java.util.Collections;
 import java.util.Date;
@@ -31,46 +30,55 @@ import java.util.Set;
  */
 final class FlatHeaders extends HttpHeaders {
     /** What the proxy's decoders hand Netty for heads. */
-    static final HttpHeadersFactory FACTORY = factory(false);
+    static final HttpHeadersFactory FACTORY = factory(false, null);
     /**
      * For trailers: most messages have none, yet Netty's decoder makes an empty trailer set for every last content,
      * so an empty one costs one small object here. Names that frame a message are refused, as Netty's trailer
      * factory does.
      */
-    static final HttpHeadersFactory TRAILERS = factory(true);
+    static final HttpHeadersFactory TRAILERS = factory(true, null);
 
     private static final CharSequence[] NONE = new CharSequence[0];
     private static final short COLON_SPACE = (':' << 8) | ' ';
     private static final short CRLF = ('\r' << 8) | '\n';
 
-    private static HttpHeadersFactory factory(boolean trailers) {
+    /** Heads (or trailers) whose names, when {@code checked} split them last, are known tokens; null: check all. */
+    static HttpHeadersFactory factory(boolean trailers, HeaderNames.Checked checked) {
         return new HttpHeadersFactory() {
             @Override
             public HttpHeaders newHeaders() {
-                return new FlatHeaders(trailers);
+                return new FlatHeaders(trailers, checked);
             }
 
             @Override
             public HttpHeaders newEmptyHeaders() {
-                return new FlatHeaders(trailers);
+                return new FlatHeaders(trailers, checked);
             }
         };
     }
 
     private final boolean trailers;
+    /** The decoder building this head, whose last split name needs no check; or null. */
+    private final HeaderNames.Checked checked;
     private CharSequence[] names = NONE;
     private CharSequence[] values = NONE;
     private int size;
 
     FlatHeaders(boolean trailers) {
+        this(trailers, null);
+    }
+
+    private FlatHeaders(boolean trailers, HeaderNames.Checked checked) {
         this.trailers = trailers;
+        this.checked = checked;
     }
 
     // ---- reads -------------------------------------------------------------------------------------------------
 
     private int indexOf(CharSequence name, int from) {
+        int length = name.length();
         for (int i = from; i < size; i++) {
-            if (AsciiString.contentEqualsIgnoreCase(names[i], name)) {
+            if (names[i].length() == length && AsciiString.contentEqualsIgnoreCase(names[i], name)) {
                 return i;
             }
         }
@@ -343,7 +351,25 @@ final class FlatHeaders extends HttpHeaders {
 
     @Override
     public HttpHeaders add(CharSequence name, Object value) {
-        validateName(name);
+        if (checked == null || !checked.isLast(name)) {
+            validateName(name); // the decoder's own names were checked once, when they entered HeaderNames
+        }
+        return addChecked(name, value);
+    }
+
+    /**
+     * Adds a field whose name is one of the proxy's own constants (a known token), without checking the name again
+     * when {@code h} is a {@code FlatHeaders}; the value is checked as by {@link #add}.
+     */
+    static void addKnownName(HttpHeaders h, AsciiString name, Object value) {
+        if (h instanceof FlatHeaders flat) {
+            flat.addChecked(name, value);
+        } else {
+            h.add(name, value);
+        }
+    }
+
+    private HttpHeaders addChecked(CharSequence name, Object value) {
         if (trailers && (HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
                 || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)
                 || HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name))) {
@@ -351,9 +377,7 @@ final class FlatHeaders extends HttpHeaders {
         }
         CharSequence v = toValue(value);
         if (size == names.length) {
-            int n = Math.max(8, size * 2);
-            names = Arrays.copyOf(names, n);
-            values = Arrays.copyOf(values, n);
+            grow();
         }
         names[size] = name;
         values[size] = v;
@@ -446,6 +470,52 @@ final class FlatHeaders extends HttpHeaders {
         return this;
     }
 
+    /**
+     * Removes every field named (case-insensitively) by one of {@code drop}, in one pass over the head instead of
+     * one scan per name: the proxy strips about ten names from every message, and most messages carry none of them.
+     */
+    void removeAll(AsciiString[] drop) {
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            CharSequence name = names[i];
+            if (!isAnyOf(name, drop)) {
+                names[kept] = name;
+                values[kept] = values[i];
+                kept++;
+            }
+        }
+        for (int i = kept; i < size; i++) {
+            names[i] = null;
+            values[i] = null;
+        }
+        size = kept;
+    }
+
+    private static boolean isAnyOf(CharSequence name, AsciiString[] drop) {
+        int length = name.length();
+        for (AsciiString d : drop) {
+            if (d.length() == length && d.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Room for more fields: 16 at first (a typical response head has about ten, so it is not copied again), then
+     * twice as many. {@code new} and {@code arraycopy} rather than {@code Arrays.copyOf}, which for a
+     * {@code CharSequence[]} goes through reflection to make the new array.
+     */
+    private void grow() {
+        int n = Math.max(16, size * 2);
+        CharSequence[] moreNames = new CharSequence[n];
+        CharSequence[] moreValues = new CharSequence[n];
+        System.arraycopy(names, 0, moreNames, 0, size);
+        System.arraycopy(values, 0, moreValues, 0, size);
+        names = moreNames;
+        values = moreValues;
+    }
+
     @Override
     public HttpHeaders clear() {
         for (int i = 0; i < size; i++) {
@@ -456,7 +526,7 @@ final class FlatHeaders extends HttpHeaders {
         return this;
     }
 
-    private static void validateName(CharSequence name) {
+    static void validateName(CharSequence name) {
         if (name == null || name.length() == 0) {
             throw new IllegalArgumentException("empty headers are not allowed [" + name + ']');
         }

@@ -9,7 +9,6 @@ import dev.teal.gateway.routing.Steering;
 import dev.teal.gateway.upstream.ColorPool;
 import dev.teal.gateway.upstream.Endpoint;
 import dev.teal.gateway.upstream.LoopConnectionPool;
-import dev.teal.gateway.upstream.UpstreamConnection;
 import dev.teal.gateway.upstream.UpstreamErrorKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -406,7 +405,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (last) {
             ex.unflushed = false;
             ex.upstream.flush();
-            BackendHandler.of(ex.upstream).awaitResponse(proxy.settings().responseNanos());
+            ex.backend.awaitResponse(proxy.settings().responseNanos());
         }
     }
 
@@ -508,10 +507,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void attach(Exchange ex, Channel upstream) {
-        ex.upstream = upstream;
         BackendHandler backend = BackendHandler.of(upstream);
+        ex.upstream = upstream;
+        ex.backend = backend;
         backend.bind(this, ex);
-        boolean reused = UpstreamConnection.of(upstream).requests() > 1;
+        boolean reused = backend.connection().requests() > 1;
         upstream.write(ex.request).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 headWriteFailed(ex, f, reused);
@@ -552,6 +552,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Channel ch = f.channel();
         BackendHandler.of(ch).unbind();
         ex.upstream = null;
+        ex.backend = null;
         ch.close();
         if (reused && !ex.bodySent) {
             LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
@@ -625,7 +626,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(res);
         ctx.pipeline().remove(encoder);
         ctx.pipeline().remove(decoder); // bytes it still held come to channelRead as ByteBuf
-        BackendHandler.of(ex.upstream).removeCodecs();
+        ex.backend.removeCodecs();
         LOG.atDebug().addKeyValue("service", ex.service.name()).addKeyValue("color", ex.pool.color())
                 .log("connection upgraded");
         readClient();
@@ -691,7 +692,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.releaseQueued();
         Channel up = ex.upstream;
         if (up != null) {
-            BackendHandler b = BackendHandler.of(up);
+            BackendHandler b = ex.backend;
             if (b != null) {
                 b.unbind();
             }
@@ -701,7 +702,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (tunnel) {
                 up.close();
             } else {
-                pool.release(up, reusable);
+                pool.release(up, b == null ? null : b.connection(), reusable);
             }
         } else if (ex.connecting != null) {
             ex.connecting.close();

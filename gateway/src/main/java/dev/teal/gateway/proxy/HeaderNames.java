@@ -1,5 +1,6 @@
 package dev.teal.gateway.proxy;
 
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.AsciiString;
 
 /**
@@ -15,7 +16,36 @@ final class HeaderNames {
     private HeaderNames() {
     }
 
-    /** The name in {@code sb[start, start + length)}: the cached one with these bytes, or a new copy (then cached). */
+    /**
+     * The name one decoder split last. Every name {@link #of} returns is a valid token (checked once, when it entered
+     * the cache), so the heads that decoder builds add that name without checking it again ({@link FlatHeaders#add}).
+     * Confined to the decoder's event loop.
+     */
+    static final class Checked {
+        private AsciiString last;
+
+        /** A copy of {@code config} whose heads and trailers trust this decoder's names. */
+        HttpDecoderConfig install(HttpDecoderConfig config) {
+            return config.clone().setHeadersFactory(FlatHeaders.factory(false, this))
+                    .setTrailersFactory(FlatHeaders.factory(true, this));
+        }
+
+        /** {@link HeaderNames#of}, remembered as checked. */
+        AsciiString of(byte[] sb, int start, int length) {
+            AsciiString name = HeaderNames.of(sb, start, length);
+            last = name;
+            return name;
+        }
+
+        boolean isLast(CharSequence name) {
+            return name == last;
+        }
+    }
+
+    /**
+     * The name in {@code sb[start, start + length)}: the cached one with these bytes, or a new copy, checked as a
+     * token ({@link IllegalArgumentException} if it is not, as {@link FlatHeaders#add} would throw) and then cached.
+     */
     static AsciiString of(byte[] sb, int start, int length) {
         int h = length;
         for (int i = start, end = start + length; i < end; i++) {
@@ -27,6 +57,7 @@ final class HeaderNames {
             return cached;
         }
         AsciiString name = new AsciiString(sb, start, length, true);
+        FlatHeaders.validateName(name);
         CACHE[slot] = name;
         return name;
     }

@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What crosses the gateway: hop-by-hop headers and those named in {@code Connection} are stripped both ways;
@@ -20,7 +22,38 @@ final class HeaderRules {
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final AsciiString HTTPS = AsciiString.cached("https");
 
+    /** Removed from every message in both directions (and whatever its {@code Connection} names). */
+    private static final AsciiString[] HOP_BY_HOP = {HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+            PROXY_CONNECTION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER};
+    /** What {@link #prepareRequest} drops, by [upgrade][trusted]: the fields it then sets are dropped here too. */
+    private static final AsciiString[][][] REQUEST_DROPS = {
+            {requestDrops(false, false), requestDrops(false, true)},
+            {requestDrops(true, false), requestDrops(true, true)}};
+    /** What {@link #prepareResponse} drops, by [upgrade]. */
+    private static final AsciiString[][] RESPONSE_DROPS = {responseDrops(false), responseDrops(true)};
+
     private HeaderRules() {
+    }
+
+    private static AsciiString[] requestDrops(boolean upgrade, boolean trusted) {
+        List<AsciiString> drop = new ArrayList<>(List.of(HOP_BY_HOP));
+        drop.add(HttpHeaderNames.EXPECT); // the gateway answers 100-continue itself
+        if (!upgrade) {
+            drop.add(HttpHeaderNames.UPGRADE);
+        }
+        if (!trusted) {
+            drop.addAll(List.of(X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST));
+        }
+        return drop.toArray(new AsciiString[0]);
+    }
+
+    private static AsciiString[] responseDrops(boolean upgrade) {
+        List<AsciiString> drop = new ArrayList<>(List.of(HOP_BY_HOP));
+        drop.add(HttpHeaderNames.PROXY_AUTHENTICATE);
+        if (!upgrade) {
+            drop.add(HttpHeaderNames.UPGRADE);
+        }
+        return drop.toArray(new AsciiString[0]);
     }
 
     /** True when the client asks to switch protocols (WebSocket and the like). */
@@ -39,24 +72,32 @@ final class HeaderRules {
      */
     static void prepareRequest(HttpRequest req, boolean upgrade, String clientIp, boolean trusted, boolean secure) {
         HttpHeaders h = req.headers();
-        stripHopByHop(h);
-        h.remove(HttpHeaderNames.EXPECT); // the gateway answers 100-continue itself
+        removeConnectionTokens(h);
+        // one pass drops the hop-by-hop fields, Expect, Upgrade unless upgrading, and the X-Forwarded-* set below
+        // (unless the client is trusted); what is set again is appended in the same order as before
+        String host = h.get(HttpHeaderNames.HOST);
+        removeAll(h, REQUEST_DROPS[upgrade ? 1 : 0][trusted ? 1 : 0]);
         if (upgrade) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        } else {
-            h.remove(HttpHeaderNames.UPGRADE);
+            FlatHeaders.addKnownName(h, HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
-        String prior = trusted ? h.get(X_FORWARDED_FOR) : null;
-        h.set(X_FORWARDED_FOR, prior == null || prior.isEmpty() ? clientIp : prior + ", " + clientIp);
-        if (!trusted || !h.contains(X_FORWARDED_PROTO)) {
-            h.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
-        }
-        if (!trusted || !h.contains(X_FORWARDED_HOST)) {
-            String host = h.get(HttpHeaderNames.HOST);
+        if (!trusted) {
+            FlatHeaders.addKnownName(h, X_FORWARDED_FOR, clientIp);
+            FlatHeaders.addKnownName(h, X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
             if (host != null) {
-                h.set(X_FORWARDED_HOST, host);
-            } else {
-                h.remove(X_FORWARDED_HOST);
+                FlatHeaders.addKnownName(h, X_FORWARDED_HOST, host);
+            }
+        } else {
+            String prior = h.get(X_FORWARDED_FOR);
+            h.set(X_FORWARDED_FOR, prior == null || prior.isEmpty() ? clientIp : prior + ", " + clientIp);
+            if (!h.contains(X_FORWARDED_PROTO)) {
+                h.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
+            }
+            if (!h.contains(X_FORWARDED_HOST)) {
+                if (host != null) {
+                    h.set(X_FORWARDED_HOST, host);
+                } else {
+                    h.remove(X_FORWARDED_HOST);
+                }
             }
         }
         req.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -65,16 +106,25 @@ final class HeaderRules {
     /** Rewrites an upstream response, in place, for the client. */
     static void prepareResponse(HttpResponse res, boolean upgrade) {
         HttpHeaders h = res.headers();
-        stripHopByHop(h);
-        h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
+        removeConnectionTokens(h);
+        removeAll(h, RESPONSE_DROPS[upgrade ? 1 : 0]);
         if (upgrade) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        } else {
-            h.remove(HttpHeaderNames.UPGRADE);
+            h.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
     }
 
-    private static void stripHopByHop(HttpHeaders h) {
+    private static void removeAll(HttpHeaders h, AsciiString[] drop) {
+        if (h instanceof FlatHeaders flat) {
+            flat.removeAll(drop);
+        } else {
+            for (AsciiString name : drop) {
+                h.remove(name);
+            }
+        }
+    }
+
+    /** Removes the fields the (first) {@code Connection} field names; the hop-by-hop ones go with the drops. */
+    private static void removeConnectionTokens(HttpHeaders h) {
         String connection = h.get(HttpHeaderNames.CONNECTION);
         if (connection != null) {
             int n = connection.length();
@@ -99,12 +149,7 @@ final class HeaderRules {
                 }
                 start = end + 1;
             }
-            h.remove(HttpHeaderNames.CONNECTION);
         }
-        h.remove(HttpHeaderNames.KEEP_ALIVE);
-        h.remove(PROXY_CONNECTION);
-        h.remove(HttpHeaderNames.TE);
-        h.remove(HttpHeaderNames.TRAILER);
     }
 
     private static boolean isToken(String v, int start, int end, String token) {

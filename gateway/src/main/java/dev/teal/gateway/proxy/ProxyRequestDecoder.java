@@ -35,8 +35,16 @@ final class ProxyRequestDecoder extends HttpRequestDecoder {
     private final ChunkLineGuard chunks = new ChunkLineGuard();
     private boolean badChunk;
 
+    /** The names this decoder split, which the heads it builds need not check again. */
+    private final HeaderNames.Checked names;
+
     ProxyRequestDecoder(HttpDecoderConfig config) {
-        super(config);
+        this(config, new HeaderNames.Checked());
+    }
+
+    private ProxyRequestDecoder(HttpDecoderConfig config, HeaderNames.Checked names) {
+        super(names.install(config));
+        this.names = names;
     }
 
     // decode and decodeLast are the same in both decoders; their superclasses differ, so the logic is in FieldLineGuard
@@ -120,7 +128,7 @@ final class ProxyRequestDecoder extends HttpRequestDecoder {
     @Override
     protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
         FieldLineGuard.checkName(sb, start, length);
-        return HeaderNames.of(sb, start, length);
+        return names.of(sb, start, length);
     }
 
     @Override

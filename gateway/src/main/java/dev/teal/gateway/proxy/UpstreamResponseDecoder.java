@@ -23,8 +23,16 @@ final class UpstreamResponseDecoder extends HttpResponseDecoder {
     private final FieldLineGuard lines = new FieldLineGuard(this::createInvalidMessage);
     private boolean headRequest;
 
+    /** The names this decoder split, which the heads it builds need not check again. */
+    private final HeaderNames.Checked names;
+
     UpstreamResponseDecoder(HttpDecoderConfig config) {
-        super(config);
+        this(config, new HeaderNames.Checked());
+    }
+
+    private UpstreamResponseDecoder(HttpDecoderConfig config, HeaderNames.Checked names) {
+        super(names.install(config));
+        this.names = names;
     }
 
     void expectingHead(boolean head) {
@@ -88,7 +96,7 @@ final class UpstreamResponseDecoder extends HttpResponseDecoder {
     @Override
     protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
         FieldLineGuard.checkName(sb, start, length);
-        return HeaderNames.of(sb, start, length);
+        return names.of(sb, start, length);
     }
 
     @Override

@@ -31,6 +31,7 @@
  * {@code UpstreamResponseDecoder}) keep a head's fields in {@code FlatHeaders} (two flat arrays in wire order, names
  * shared through {@code HeaderNames}), which the encoders ({@code UpstreamRequestEncoder}, {@code ProxyResponseEncoder})
  * write back without entry objects; HTTP/2 streams keep Netty's own headers. No handler looks another up by pipeline name: the frontend holds
- * its codecs, and finds an upstream channel's handler with {@code BackendHandler.of(channel)}.
+ * its codecs, and finds an upstream channel's handler with {@code BackendHandler.of(channel)} once per exchange
+ * ({@code Exchange.backend}); that handler holds the channel's {@code UpstreamConnection}.
  */
 package dev.teal.gateway.proxy;

@@ -35,7 +35,8 @@ import java.util.function.Predicate;
 public final class LoopConnectionPool {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final Map<Endpoint, ArrayDeque<Channel>> idle = new IdentityHashMap<>();
+    /** Idle connections per endpoint, most recently used first; the record, which knows its channel, not the channel. */
+    private final Map<Endpoint, ArrayDeque<UpstreamConnection>> idle = new IdentityHashMap<>();
     private final Map<Endpoint, int[]> open = new IdentityHashMap<>();
     private final Map<Endpoint, ArrayList<Channel>> multiplexed = new IdentityHashMap<>();
     private Bootstrap h2Bootstrap;
@@ -82,15 +83,15 @@ public final class LoopConnectionPool {
 
     /** A pooled, open connection to the endpoint, marked active; or null. */
     public Channel pollIdle(Endpoint endpoint) {
-        ArrayDeque<Channel> q = idle.get(endpoint);
+        ArrayDeque<UpstreamConnection> q = idle.get(endpoint);
         if (q == null) {
             return null;
         }
-        Channel ch;
-        while ((ch = q.pollFirst()) != null) {
-            if (ch.isActive()) {
-                UpstreamConnection.of(ch).markActive();
-                return ch;
+        UpstreamConnection c;
+        while ((c = q.pollFirst()) != null) {
+            if (c.channel().isActive()) {
+                c.markActive();
+                return c.channel();
             }
         }
         return null;
@@ -117,7 +118,7 @@ public final class LoopConnectionPool {
     private ChannelFuture connect(Endpoint endpoint, Bootstrap b) {
         ChannelFuture f = b.connect(endpoint.socketAddress());
         Channel ch = f.channel();
-        UpstreamConnection conn = new UpstreamConnection(endpoint);
+        UpstreamConnection conn = new UpstreamConnection(endpoint, ch);
         ch.attr(UpstreamConnection.KEY).set(conn);
         endpoint.activeConnections().incrementAndGet();
         open.computeIfAbsent(endpoint, e -> new int[1])[0]++;
@@ -130,9 +131,9 @@ public final class LoopConnectionPool {
                 open.remove(endpoint);
             }
             // only the deque changes here: evictExpired/closeIdle may be iterating the map right now
-            ArrayDeque<Channel> q = idle.get(endpoint);
+            ArrayDeque<UpstreamConnection> q = idle.get(endpoint);
             if (q != null) {
-                q.remove(ch);
+                q.remove(conn);
             }
             ArrayList<Channel> m = multiplexed.get(endpoint);
             if (m != null) {
@@ -206,18 +207,23 @@ public final class LoopConnectionPool {
      * (this is how busy connections of a draining color close).
      */
     public void release(Channel ch, boolean reusable) {
+        release(ch, null, reusable);
+    }
+
+    /** As {@link #release(Channel, boolean)}, with the channel's {@link UpstreamConnection} if the caller holds it. */
+    public void release(Channel ch, UpstreamConnection known, boolean reusable) {
         if (ch instanceof Http2StreamChannel) {
             ch.close(); // a stream is used once; a reset if it is still open. The connection learns it on close.
             return;
         }
-        UpstreamConnection conn = UpstreamConnection.of(ch);
+        UpstreamConnection conn = known != null ? known : UpstreamConnection.of(ch);
         Endpoint e = conn.endpoint();
         if (!reusable || !ch.isActive() || e.isRetired() || !e.pool().keepsConnections()) {
             ch.close();
             return;
         }
         conn.markIdle(System.nanoTime());
-        idle.computeIfAbsent(e, k -> new ArrayDeque<>()).addFirst(ch);
+        idle.computeIfAbsent(e, k -> new ArrayDeque<>()).addFirst(conn);
     }
 
     /**
@@ -258,8 +264,9 @@ public final class LoopConnectionPool {
                 if (cf.isSuccess() && !e.isRetired()) {
                     e.recordSuccess();
                     // pooled although the color does not serve yet: it is about to
-                    UpstreamConnection.of(ch).markIdle(System.nanoTime());
-                    idle.computeIfAbsent(e, k -> new ArrayDeque<>()).addFirst(ch);
+                    UpstreamConnection c = UpstreamConnection.of(ch);
+                    c.markIdle(System.nanoTime());
+                    idle.computeIfAbsent(e, k -> new ArrayDeque<>()).addFirst(c);
                 } else {
                     ch.close();
                 }
@@ -282,14 +289,15 @@ public final class LoopConnectionPool {
 
     /** Closes the idle connections of the endpoints that match (a switch closes the old color's at once). */
     public void closeIdle(Predicate<Endpoint> which) {
-        for (Iterator<Map.Entry<Endpoint, ArrayDeque<Channel>>> it = idle.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Endpoint, ArrayDeque<Channel>> entry = it.next();
+        for (Iterator<Map.Entry<Endpoint, ArrayDeque<UpstreamConnection>>> it = idle.entrySet().iterator();
+             it.hasNext(); ) {
+            Map.Entry<Endpoint, ArrayDeque<UpstreamConnection>> entry = it.next();
             if (which.test(entry.getKey())) {
-                ArrayDeque<Channel> q = entry.getValue();
+                ArrayDeque<UpstreamConnection> q = entry.getValue();
                 it.remove();
-                Channel ch;
-                while ((ch = q.pollFirst()) != null) {
-                    ch.close();
+                UpstreamConnection c;
+                while ((c = q.pollFirst()) != null) {
+                    c.channel().close();
                 }
             }
         }
@@ -307,12 +315,13 @@ public final class LoopConnectionPool {
     private void evictExpired() {
         long now = System.nanoTime();
         long timeout = idleTimeoutNanos;
-        for (Iterator<Map.Entry<Endpoint, ArrayDeque<Channel>>> it = idle.entrySet().iterator(); it.hasNext(); ) {
-            ArrayDeque<Channel> q = it.next().getValue();
-            Channel oldest;
-            while ((oldest = q.peekLast()) != null && now - UpstreamConnection.of(oldest).idleSinceNanos() >= timeout) {
+        for (Iterator<Map.Entry<Endpoint, ArrayDeque<UpstreamConnection>>> it = idle.entrySet().iterator();
+             it.hasNext(); ) {
+            ArrayDeque<UpstreamConnection> q = it.next().getValue();
+            UpstreamConnection oldest;
+            while ((oldest = q.peekLast()) != null && now - oldest.idleSinceNanos() >= timeout) {
                 q.pollLast();
-                oldest.close();
+                oldest.channel().close();
             }
             if (q.isEmpty()) {
                 it.remove();

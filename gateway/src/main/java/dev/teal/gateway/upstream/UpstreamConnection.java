@@ -12,6 +12,7 @@ public final class UpstreamConnection {
     static final AttributeKey<UpstreamConnection> KEY = AttributeKey.valueOf("teal.upstream");
 
     private final Endpoint endpoint;
+    private final Channel channel;
     private boolean idle;
     private long idleSinceNanos;
     private long requests;
@@ -20,12 +21,18 @@ public final class UpstreamConnection {
     private boolean goneAway;
     private io.netty.channel.ChannelFuture connected;
 
-    UpstreamConnection(Endpoint endpoint) {
+    UpstreamConnection(Endpoint endpoint, Channel channel) {
         this.endpoint = endpoint;
+        this.channel = channel;
     }
 
     public static UpstreamConnection of(Channel ch) {
         return ch.attr(KEY).get();
+    }
+
+    /** The connection's channel (for an HTTP/2 connection the parent channel, not a stream's). */
+    Channel channel() {
+        return channel;
     }
 
     public Endpoint endpoint() {

@@ -119,6 +119,103 @@ class HeadFieldsTest {
         }
     }
 
+    /** A request carrying every field the gateway strips or sets, interleaved with fields it keeps. */
+    private static final String REWRITTEN = "GET /x HTTP/1.1\r\n"
+            + "Host: shop.test\r\n"
+            + "connection: keep-alive, X-Secret\r\n"
+            + "X-Secret: 1\r\n"
+            + "X-A: a\r\n"
+            + "Keep-Alive: timeout=5\r\n"
+            + "X-Forwarded-For: 6.6.6.6\r\n"
+            + "Proxy-Connection: keep-alive\r\n"
+            + "Expect: 100-continue\r\n"
+            + "te: trailers\r\n"
+            + "Upgrade: h2c\r\n"
+            + "Trailer: X-T\r\n"
+            + "x-forwarded-proto: https\r\n"
+            + "X-B: b\r\n"
+            + "X-Forwarded-Host: evil\r\n"
+            + "\r\n";
+
+    @Test
+    void aRewrittenRequestKeepsTheOtherFieldsInOrderAndAppendsTheForwardedOnes() {
+        assertThat(rewrite(REWRITTEN, false, false)).isEqualTo("GET /x HTTP/1.1\r\n"
+                + "Host: shop.test\r\n"
+                + "X-A: a\r\n"
+                + "X-B: b\r\n"
+                + "x-forwarded-for: 10.0.0.1\r\n"
+                + "x-forwarded-proto: http\r\n"
+                + "x-forwarded-host: shop.test\r\n"
+                + "\r\n");
+    }
+
+    @Test
+    void aTrustedClientsForwardedFieldsStayInPlaceAndItsAddressIsAppendedToTheChain() {
+        assertThat(rewrite(REWRITTEN, false, true)).isEqualTo("GET /x HTTP/1.1\r\n"
+                + "Host: shop.test\r\n"
+                + "X-A: a\r\n"
+                + "x-forwarded-proto: https\r\n"
+                + "X-B: b\r\n"
+                + "X-Forwarded-Host: evil\r\n"
+                + "x-forwarded-for: 6.6.6.6, 10.0.0.1\r\n"
+                + "\r\n");
+    }
+
+    @Test
+    void anUpgradeRequestKeepsUpgradeInPlaceAndGetsConnectionUpgradeAppended() {
+        String upgrade = "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nHost: shop.test\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: k\r\n\r\n";
+        assertThat(rewrite(upgrade, true, false)).isEqualTo("GET /ws HTTP/1.1\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Host: shop.test\r\n"
+                + "Sec-WebSocket-Key: k\r\n"
+                + "connection: upgrade\r\n"
+                + "x-forwarded-for: 10.0.0.1\r\n"
+                + "x-forwarded-proto: http\r\n"
+                + "x-forwarded-host: shop.test\r\n"
+                + "\r\n");
+    }
+
+    @Test
+    void aRewrittenResponseLosesItsHopByHopFieldsAndKeepsTheRestInOrder() {
+        String response = "HTTP/1.1 200 OK\r\n"
+                + "Connection: keep-alive, X-Internal\r\n"
+                + "X-Internal: 1\r\n"
+                + "Server: s\r\n"
+                + "KEEP-ALIVE: timeout=5\r\n"
+                + "Proxy-Authenticate: Basic\r\n"
+                + "Upgrade: h2\r\n"
+                + "Content-Length: 2\r\n"
+                + "TE: trailers\r\n"
+                + "\r\n"
+                + "ok";
+        EmbeddedChannel decoder = channel(new UpstreamResponseDecoder(UpstreamInitializer.DECODER_CONFIG.clone()));
+        decoder.writeInbound(Unpooled.copiedBuffer(response, StandardCharsets.ISO_8859_1));
+        List<Object> messages = drain(decoder);
+        HeaderRules.prepareResponse((HttpResponse) messages.get(0), false);
+        EmbeddedChannel encoder = channel(new ProxyResponseEncoder());
+        for (Object m : messages) {
+            encoder.writeOutbound(m);
+        }
+        assertThat(outbound(encoder)).isEqualTo("HTTP/1.1 200 OK\r\nServer: s\r\nContent-Length: 2\r\n\r\nok");
+    }
+
+    /** The request decoded, rewritten for the upstream (client 10.0.0.1, plain HTTP) and encoded. */
+    private String rewrite(String request, boolean upgrade, boolean trusted) {
+        EmbeddedChannel decoder = channel(new ProxyRequestDecoder(ProxyInitializer.decoderConfig(8192, 16384)));
+        decoder.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
+        List<Object> messages = drain(decoder);
+        HttpRequest req = (HttpRequest) messages.get(0);
+        assertThat(req.decoderResult().isSuccess()).isTrue();
+        assertThat(HeaderRules.isUpgrade(req)).isEqualTo(upgrade);
+        HeaderRules.prepareRequest(req, upgrade, "10.0.0.1", trusted, false);
+        EmbeddedChannel encoder = channel(new UpstreamRequestEncoder());
+        for (Object m : messages) {
+            encoder.writeOutbound(m);
+        }
+        return outbound(encoder);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"X-Bad: a\u0001b", "X(Bad): b"})
     void aControlCharacterInAValueOrANameThatIsNotATokenFailsTheRequest(String field) {
@@ -127,6 +224,21 @@ class HeadFieldsTest {
                 StandardCharsets.ISO_8859_1));
         List<Object> messages = drain(decoder);
         assertThat(((HttpObject) messages.get(0)).decoderResult().isFailure()).isTrue();
+        release(messages);
+    }
+
+    @Test
+    void aDecodedHeadStillChecksTheNamesAddedToItLater() {
+        EmbeddedChannel decoder = channel(new ProxyRequestDecoder(ProxyInitializer.decoderConfig(8192, 16384)));
+        decoder.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: a\r\nX-Ok: 1\r\n\r\n",
+                StandardCharsets.ISO_8859_1));
+        List<Object> messages = drain(decoder);
+        HttpHeaders h = ((HttpRequest) messages.get(0)).headers();
+        assertThat(h.get("x-ok")).isEqualTo("1");
+        assertThatThrownBy(() -> h.add("X Bad", "v")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> h.add("X(Bad)", "v")).isInstanceOf(IllegalArgumentException.class);
+        h.add("X-Ok", "2");
+        assertThat(h.getAll("X-OK")).containsExactly("1", "2");
         release(messages);
     }
 
