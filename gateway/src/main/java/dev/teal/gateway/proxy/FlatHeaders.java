@@ -10,6 +10,7 @@ import io.netty.util.AsciiString;
 import io.netty.util.CharsetUtil;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Calendar;
 import java.util.Collections;
 import java.util.Date;
@@ -462,11 +463,7 @@ final class FlatHeaders extends HttpHeaders {
                 kept++;
             }
         }
-        for (int i = kept; i < size; i++) {
-            names[i] = null;
-            values[i] = null;
-        }
-        size = kept;
+        truncate(kept);
         return this;
     }
 
@@ -484,10 +481,13 @@ final class FlatHeaders extends HttpHeaders {
                 kept++;
             }
         }
-        for (int i = kept; i < size; i++) {
-            names[i] = null;
-            values[i] = null;
-        }
+        truncate(kept);
+    }
+
+    /** Keeps the first {@code kept} fields, dropping the references past them. */
+    private void truncate(int kept) {
+        Arrays.fill(names, kept, size, null);
+        Arrays.fill(values, kept, size, null);
         size = kept;
     }
 
@@ -518,11 +518,7 @@ final class FlatHeaders extends HttpHeaders {
 
     @Override
     public HttpHeaders clear() {
-        for (int i = 0; i < size; i++) {
-            names[i] = null;
-            values[i] = null;
-        }
-        size = 0;
+        truncate(0);
         return this;
     }
 
