@@ -145,8 +145,9 @@ public final class DrainTracker {
         last = d;
         long nanos = System.nanoTime() - d.startNanos();
         if (!d.to().isEmpty()) {
-            metrics.cutover(service, d.color(), d.to(), result.label()).increment();
+            // the duration first: a scrape that sees the cutover counted also sees how long its drain took
             metrics.drainTimer(service).record(nanos, TimeUnit.NANOSECONDS);
+            metrics.cutover(service, d.color(), d.to(), result.label()).increment();
         }
         if (result == Drain.Result.DRAINED) {
             // late requests of pre-switch exchanges (retries) may have opened connections since; close idle ones
